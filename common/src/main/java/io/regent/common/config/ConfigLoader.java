@@ -1,0 +1,204 @@
+package io.regent.common.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a node's YAML file into a validated {@link NodeConfig}, or throws one {@link ConfigException}
+ * naming the field path and the problem. Passwords may come from the environment instead of the file:
+ * {@code REGENT_SUPERUSER_PASSWORD} and {@code REGENT_REPLICATION_PASSWORD} win over the file.
+ */
+public final class ConfigLoader {
+
+    public static final String SUPERUSER_PASSWORD_ENV = "REGENT_SUPERUSER_PASSWORD";
+    public static final String REPLICATION_PASSWORD_ENV = "REGENT_REPLICATION_PASSWORD";
+
+    /** Member names end up in etcd keys, slot names and file names. */
+    private static final Pattern MEMBER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}");
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+
+    private final Map<String, String> environment;
+
+    public ConfigLoader(Map<String, String> environment) {
+        this.environment = Map.copyOf(environment);
+    }
+
+    public NodeConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("", "configuration file not found: " + file);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot read configuration file " + file + ": " + e.getMessage());
+        }
+        return parse(text);
+    }
+
+    public NodeConfig parse(String text) {
+        NodeConfig raw;
+        try {
+            raw = yaml.readValue(text, NodeConfig.class);
+        } catch (JsonProcessingException e) {
+            throw translate(e);
+        }
+        if (raw == null) {
+            throw new ConfigException("", "configuration is empty");
+        }
+        return validate(withEnvironmentSecrets(raw));
+    }
+
+    private NodeConfig withEnvironmentSecrets(NodeConfig config) {
+        PostgresConfig pg = config.postgresql();
+        if (pg == null || pg.authentication() == null) {
+            return config;
+        }
+        Authentication auth = pg.authentication();
+        Credentials superuser = override(auth.superuser(), SUPERUSER_PASSWORD_ENV);
+        Credentials replication = override(auth.replication(), REPLICATION_PASSWORD_ENV);
+        return config.withPostgresql(pg.withAuthentication(new Authentication(superuser, replication)));
+    }
+
+    private Credentials override(Credentials credentials, String variable) {
+        String value = environment.get(variable);
+        if (credentials == null || value == null || value.isEmpty()) {
+            return credentials;
+        }
+        return credentials.withPassword(Secret.of(value));
+    }
+
+    private static NodeConfig validate(NodeConfig config) {
+        required("scope", config.scope());
+        required("name", config.name());
+        if (!MEMBER_NAME.matcher(config.name()).matches()) {
+            throw new ConfigException("name", "must be 1-63 letters, digits, '_', '.' or '-' and start with a letter or digit (got '"
+                    + config.name() + "')");
+        }
+        if (!config.namespace().startsWith("/")) {
+            throw new ConfigException("namespace", "must start with '/' (got '" + config.namespace() + "')");
+        }
+        required("etcd", config.etcd());
+        if (config.etcd().endpoints() == null || config.etcd().endpoints().isEmpty()) {
+            throw new ConfigException("etcd.endpoints", "at least one endpoint is required");
+        }
+        List<String> endpoints = config.etcd().endpoints();
+        for (int i = 0; i < endpoints.size(); i++) {
+            if (!endpoints.get(i).matches("https?://[^/]+(:\\d+)?/?")) {
+                throw new ConfigException("etcd.endpoints[" + i + "]", "must be a URL like http://127.0.0.1:2379 (got '"
+                        + endpoints.get(i) + "')");
+            }
+        }
+        required("restapi", config.restapi());
+        required("restapi.listen", config.restapi().listen());
+        required("restapi.connect_address", config.restapi().connectAddress());
+        PostgresConfig pg = config.postgresql();
+        required("postgresql", pg);
+        required("postgresql.listen", pg.listen());
+        required("postgresql.connect_address", pg.connectAddress());
+        required("postgresql.data_dir", pg.dataDir());
+        if (!pg.dataDir().isAbsolute()) {
+            throw new ConfigException("postgresql.data_dir", "must be an absolute path (got '" + pg.dataDir() + "')");
+        }
+        required("postgresql.bin_dir", pg.binDir());
+        required("postgresql.authentication", pg.authentication());
+        credentials("postgresql.authentication.superuser", pg.authentication().superuser());
+        credentials("postgresql.authentication.replication", pg.authentication().replication());
+        if (config.tags().priority() < 0) {
+            throw new ConfigException("tags.priority", "must be >= 0 (got " + config.tags().priority() + ")");
+        }
+        config.bootstrap().dcs().validated("bootstrap.dcs");
+        return config;
+    }
+
+    private static void credentials(String path, Credentials credentials) {
+        required(path, credentials);
+        required(path + ".username", credentials.username());
+        if (credentials.password() == null || credentials.password().isEmpty()) {
+            throw new ConfigException(path + ".password", "is required (or set it in the environment)");
+        }
+    }
+
+    private static void required(String path, Object value) {
+        if (value == null || (value instanceof String text && text.isBlank())) {
+            throw new ConfigException(path, "is required");
+        }
+    }
+
+    private static ConfigException translate(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping)) {
+            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+            return new ConfigException("", "not valid YAML" + where + ": " + e.getOriginalMessage());
+        }
+        String path = path(mapping.getPath());
+        if (mapping instanceof UnrecognizedPropertyException unknown) {
+            String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
+                    .map(Object::toString).sorted().collect(Collectors.joining(", "));
+            return new ConfigException(path, "unknown field" + (known.isEmpty() ? "" : " (expected one of: " + known + ")"));
+        }
+        if (mapping instanceof ValueInstantiationException instantiation && instantiation.getCause() != null) {
+            return new ConfigException(path, instantiation.getCause().getMessage());
+        }
+        if (mapping instanceof InvalidFormatException format) {
+            return new ConfigException(path, "wrong type: expected " + typeName(format.getTargetType())
+                    + " (got '" + format.getValue() + "')");
+        }
+        if (mapping instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+            return new ConfigException(path, "wrong type: expected " + typeName(mismatch.getTargetType()));
+        }
+        Throwable cause = mapping.getCause();
+        return new ConfigException(path, cause != null ? cause.getMessage() : mapping.getOriginalMessage());
+    }
+
+    private static String typeName(Class<?> type) {
+        if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+            return "a whole number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class || type == HostPort.class || type == Path.class) {
+            return "a string";
+        }
+        if (List.class.isAssignableFrom(type)) {
+            return "a list";
+        }
+        return "a mapping (" + type.getSimpleName() + ")";
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference reference : references) {
+            if (reference.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(reference.getFieldName());
+            } else if (reference.getIndex() >= 0) {
+                path.append('[').append(reference.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

@@ -1,0 +1,38 @@
+package io.regent.common.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The local PostgreSQL this agent owns.
+ *
+ * @param parameters extra {@code postgresql.conf} settings; the agent's own (port, listen address,
+ *                   replication settings) win over them
+ * @param pgpass     password file the agent writes for libpq tools (outside the data directory, so a
+ *                   base backup never copies it); defaults to {@code <data_dir>.pgpass}
+ */
+public record PostgresConfig(
+        HostPort listen,
+        HostPort connectAddress,
+        Path dataDir,
+        Path binDir,
+        Authentication authentication,
+        Map<String, Object> parameters,
+        Path pgpass) {
+
+    public PostgresConfig {
+        parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
+        if (pgpass == null && dataDir != null) {
+            pgpass = dataDir.resolveSibling(dataDir.getFileName() + ".pgpass");
+        }
+    }
+
+    /** The libpq URL others use to reach this PostgreSQL (no password: that comes from a pgpass file). */
+    public String connUrl() {
+        return "postgres://" + connectAddress + "/postgres";
+    }
+
+    public PostgresConfig withAuthentication(Authentication newAuthentication) {
+        return new PostgresConfig(listen, connectAddress, dataDir, binDir, newAuthentication, parameters, pgpass);
+    }
+}

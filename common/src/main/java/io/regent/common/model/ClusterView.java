@@ -1,0 +1,60 @@
+package io.regent.common.model;
+
+import io.regent.common.config.HaConfig;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What etcd says about the cluster, read in one range request at {@code revision}. Immutable: the
+ * decider can neither change it nor see it change.
+ *
+ * @param initialize the system identifier once the cluster is bootstrapped; the empty string while a
+ *                   member is bootstrapping it; absent on a cluster never initialized
+ * @param optime     the last WAL position the leader published in {@code status}
+ * @param problems   keys that were present but unreadable, ignored in this view
+ */
+public record ClusterView(
+        long revision,
+        Optional<String> initialize,
+        Optional<LeaderLock> leader,
+        Map<String, Member> members,
+        Optional<HaConfig> config,
+        Optional<Lsn> optime,
+        List<KeyProblem> problems) {
+
+    public ClusterView {
+        members = Map.copyOf(members);
+        problems = List.copyOf(problems);
+    }
+
+    public static ClusterView empty(long revision) {
+        return new ClusterView(revision, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
+                Optional.empty(), List.of());
+    }
+
+    public boolean isInitialized() {
+        return initialize.filter(sysid -> !sysid.isEmpty()).isPresent();
+    }
+
+    public boolean isBeingInitialized() {
+        return initialize.filter(String::isEmpty).isPresent();
+    }
+
+    public Optional<Member> member(String name) {
+        return Optional.ofNullable(members.get(name));
+    }
+
+    public Optional<Member> leaderMember() {
+        return leader.flatMap(lock -> member(lock.name()));
+    }
+
+    public boolean hasLeader() {
+        return leader.isPresent();
+    }
+
+    public List<Member> membersByName() {
+        return members.values().stream().sorted(Comparator.comparing(Member::name)).toList();
+    }
+}

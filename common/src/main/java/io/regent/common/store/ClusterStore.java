@@ -1,0 +1,57 @@
+package io.regent.common.store;
+
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.LeaderLock;
+import io.regent.common.model.Lsn;
+import io.regent.common.model.Member;
+
+/**
+ * One member's view of the distributed store: the reads and the few ownership writes the HA loop
+ * needs. Every ownership write is a transaction: it either happens as intended or reports that it
+ * did not ({@code false}); it never overwrites somebody else's claim.
+ *
+ * <p>Each member holds one lease with TTL {@code ttl}; its member key and, while it leads, the
+ * leader key are attached to it. If the agent stops calling {@link #keepAlive()}, both disappear
+ * after at most {@code ttl}.
+ */
+public interface ClusterStore extends ClusterReader {
+
+    /** Refreshes this member's lease (granting one if it has none, or if the old one expired). */
+    LeaseStatus keepAlive();
+
+    /** Claims the right to bootstrap a new cluster: creates {@code initialize} only if absent. */
+    boolean claimInitialize();
+
+    /** Records the bootstrapped cluster's system identifier in {@code initialize}. */
+    void completeInitialize(String systemIdentifier);
+
+    /** Gives up a claim whose bootstrap failed, so another member may try. */
+    void cancelInitialize();
+
+    /** Creates the leader key with this member's name, attached to its lease, only if absent. */
+    boolean acquireLeader();
+
+    /**
+     * Keeps the leader key this member holds attached to its current lease (after a lease regrant
+     * or an agent restart). Returns false if the key no longer names this member.
+     */
+    boolean renewLeader(LeaderLock lock);
+
+    /** Deletes the leader key only if it still names this member. */
+    boolean releaseLeader();
+
+    /** Writes {@code members/<name>} under this member's lease. */
+    void publishMember(Member member);
+
+    /** Writes the leader's last WAL position to {@code status}. */
+    void publishStatus(Lsn optime);
+
+    /** Writes the dynamic configuration only if the key is absent (the bootstrapping member seeds it). */
+    boolean seedConfig(HaConfig config);
+
+    /**
+     * Calls {@code onChange} whenever anything under the cluster prefix changes. The callback runs
+     * on an etcd client thread and may be late or repeated: it must only wake the loop, never act.
+     */
+    AutoCloseable watch(Runnable onChange);
+}

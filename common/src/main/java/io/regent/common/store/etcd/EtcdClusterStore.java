@@ -1,0 +1,231 @@
+package io.regent.common.store.etcd;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.LeaderLock;
+import io.regent.common.model.Lsn;
+import io.regent.common.model.Member;
+import io.regent.common.store.ClusterStore;
+import io.regent.common.store.KeyLayout;
+import io.regent.common.store.LeaseStatus;
+import io.regent.common.store.StoreUnavailableException;
+import io.regent.common.time.MonotonicClock;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link ClusterStore} on etcd v3 through jetcd. Every call is bounded by the request timeout and
+ * every failure leaves this class as a {@link StoreUnavailableException}. Not thread-safe for lease
+ * handling: the HA loop is its only caller.
+ */
+final class EtcdClusterStore implements ClusterStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EtcdClusterStore.class);
+    private static final long NO_LEASE = 0;
+
+    private final Client client;
+    private final KeyLayout keys;
+    private final String memberName;
+    private final Duration ttl;
+    private final Duration requestTimeout;
+    private final MonotonicClock clock;
+    private final ViewDecoder decoder;
+    private long leaseId = NO_LEASE;
+
+    EtcdClusterStore(Client client, KeyLayout keys, String memberName, Duration ttl, Duration requestTimeout,
+                     MonotonicClock clock) {
+        this.client = client;
+        this.keys = keys;
+        this.memberName = memberName;
+        this.ttl = ttl;
+        this.requestTimeout = requestTimeout;
+        this.clock = clock;
+        this.decoder = new ViewDecoder(keys);
+    }
+
+    @Override
+    public ClusterView load() {
+        GetResponse response = await("read " + keys.prefix(),
+                client.getKVClient().get(bytes(keys.prefix()), GetOption.builder().isPrefix(true).build()));
+        List<StoredKey> stored = response.getKvs().stream()
+                .map(kv -> new StoredKey(string(kv.getKey()), string(kv.getValue()), kv.getModRevision(), kv.getLease()))
+                .toList();
+        return decoder.decode(response.getHeader().getRevision(), stored);
+    }
+
+    @Override
+    public LeaseStatus keepAlive() {
+        long sentAt = clock.nanos();
+        if (leaseId != NO_LEASE) {
+            try {
+                LeaseKeepAliveResponse response = await("keep lease alive", client.getLeaseClient().keepAliveOnce(leaseId));
+                if (response.getTTL() > 0) {
+                    return new LeaseStatus(leaseId, sentAt + TimeUnit.SECONDS.toNanos(response.getTTL()), false);
+                }
+            } catch (StoreUnavailableException e) {
+                if (!isLeaseNotFound(e)) {
+                    throw e;
+                }
+            }
+            LOG.warn("[{}] lease {} expired in etcd; granting a new one (member and leader keys of the old one are gone)",
+                    memberName, Long.toHexString(leaseId));
+        }
+        sentAt = clock.nanos();
+        long granted = await("grant lease", client.getLeaseClient().grant(ttl.toSeconds())).getID();
+        boolean regranted = leaseId != NO_LEASE;
+        leaseId = granted;
+        return new LeaseStatus(leaseId, sentAt + ttl.toNanos(), regranted);
+    }
+
+    private static boolean isLeaseNotFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("lease not found")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public boolean claimInitialize() {
+        return createIfAbsent(keys.initialize(), "", false);
+    }
+
+    @Override
+    public void completeInitialize(String systemIdentifier) {
+        await("write initialize", client.getKVClient().put(bytes(keys.initialize()), bytes(systemIdentifier)));
+    }
+
+    @Override
+    public void cancelInitialize() {
+        TxnResponse response = await("cancel initialize", client.getKVClient().txn()
+                .If(new Cmp(bytes(keys.initialize()), Cmp.Op.EQUAL, CmpTarget.value(bytes(""))))
+                .Then(Op.delete(bytes(keys.initialize()), DeleteOption.DEFAULT))
+                .commit());
+        LOG.info("[{}] cancelled the bootstrap claim (released: {})", memberName, response.isSucceeded());
+    }
+
+    @Override
+    public boolean acquireLeader() {
+        return createIfAbsent(keys.leader(), memberName, true);
+    }
+
+    @Override
+    public boolean renewLeader(LeaderLock lock) {
+        if (lock.leaseId() == requireLease()) {
+            return lock.isHeldBy(memberName);
+        }
+        TxnResponse response = await("re-attach leader key", client.getKVClient().txn()
+                .If(isMine())
+                .Then(Op.put(bytes(keys.leader()), bytes(memberName), PutOption.builder().withLeaseId(leaseId).build()))
+                .commit());
+        return response.isSucceeded();
+    }
+
+    @Override
+    public boolean releaseLeader() {
+        TxnResponse response = await("release leader key", client.getKVClient().txn()
+                .If(isMine())
+                .Then(Op.delete(bytes(keys.leader()), DeleteOption.DEFAULT))
+                .commit());
+        return response.isSucceeded();
+    }
+
+    @Override
+    public void publishMember(Member member) {
+        await("publish member", client.getKVClient().put(bytes(keys.member(memberName)), bytes(JsonCodec.encodeMember(member)),
+                PutOption.builder().withLeaseId(requireLease()).build()));
+    }
+
+    @Override
+    public void publishStatus(Lsn optime) {
+        await("publish status", client.getKVClient().put(bytes(keys.status()), bytes(JsonCodec.encodeStatus(optime))));
+    }
+
+    @Override
+    public boolean seedConfig(HaConfig config) {
+        return createIfAbsent(keys.config(), JsonCodec.encodeConfig(config), false);
+    }
+
+    @Override
+    public AutoCloseable watch(Runnable onChange) {
+        Watch.Watcher watcher = client.getWatchClient().watch(bytes(keys.prefix()),
+                WatchOption.builder().isPrefix(true).build(),
+                response -> onChange.run(),
+                error -> {
+                    LOG.warn("[{}] etcd watch failed ({}); the loop falls back to its tick", memberName, error.toString());
+                    onChange.run();
+                });
+        return watcher::close;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private Cmp isMine() {
+        return new Cmp(bytes(keys.leader()), Cmp.Op.EQUAL, CmpTarget.value(bytes(memberName)));
+    }
+
+    private boolean createIfAbsent(String key, String value, boolean withLease) {
+        PutOption put = withLease ? PutOption.builder().withLeaseId(requireLease()).build() : PutOption.DEFAULT;
+        TxnResponse response = await("create " + key, client.getKVClient().txn()
+                .If(new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(0)))
+                .Then(Op.put(bytes(key), bytes(value), put))
+                .commit());
+        return response.isSucceeded();
+    }
+
+    private long requireLease() {
+        if (leaseId == NO_LEASE) {
+            throw new IllegalStateException("no lease yet: keepAlive() must run before writes attached to the lease");
+        }
+        return leaseId;
+    }
+
+    private <T> T await(String what, CompletableFuture<T> future) {
+        try {
+            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            future.cancel(true);
+            throw new StoreUnavailableException(what + ": interrupted", e);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StoreUnavailableException(what + ": etcd did not answer within " + requestTimeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            throw new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
+        }
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    private static String string(ByteSequence bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+
+}

@@ -1,0 +1,46 @@
+package io.regent.common.store.etcd;
+
+import io.etcd.jetcd.Client;
+import io.regent.common.store.ClusterReader;
+import io.regent.common.store.ClusterStore;
+import io.regent.common.store.KeyLayout;
+import io.regent.common.time.MonotonicClock;
+import java.time.Duration;
+import java.util.List;
+
+/** Opens etcd-backed stores. The jetcd client stays inside this package. */
+public final class EtcdStores {
+
+    private EtcdStores() {
+    }
+
+    /**
+     * A store acting for one member.
+     *
+     * @param ttl            lease TTL: how long the member's keys outlive a silent agent
+     * @param requestTimeout how long one etcd request may take before it counts as failed
+     */
+    public static ClusterStore forMember(List<String> endpoints, KeyLayout keys, String memberName, Duration ttl,
+                                         Duration requestTimeout, MonotonicClock clock) {
+        return new EtcdClusterStore(client(endpoints, requestTimeout), keys, memberName, ttl, requestTimeout, clock);
+    }
+
+    /** A read-only view, for tools. */
+    public static ClusterReader reader(List<String> endpoints, KeyLayout keys, Duration requestTimeout) {
+        return new EtcdClusterStore(client(endpoints, requestTimeout), keys, null, Duration.ofSeconds(1), requestTimeout,
+                MonotonicClock.SYSTEM);
+    }
+
+    private static Client client(List<String> endpoints, Duration requestTimeout) {
+        return Client.builder()
+                .endpoints(endpoints.toArray(String[]::new))
+                .connectTimeout(requestTimeout)
+                // jetcd retries failed calls by itself; bound that so one call never outlives our timeout
+                .retryMaxDuration(requestTimeout)
+                .retryDelay(100)
+                .retryMaxDelay(500)
+                .keepaliveTime(Duration.ofSeconds(5))
+                .keepaliveTimeout(Duration.ofSeconds(3))
+                .build();
+    }
+}

@@ -1,0 +1,145 @@
+package io.regent.common.store.etcd;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.Lsn;
+import io.regent.common.model.Member;
+import io.regent.common.model.PgState;
+import io.regent.common.model.Role;
+import io.regent.common.model.Tags;
+import java.io.UncheckedIOException;
+
+/**
+ * The JSON values stored in etcd, in Patroni's field names ({@code conn_url}, {@code xlog_location},
+ * {@code loop_wait}…). Decoding is lenient about extra fields (other tools add their own) and strict
+ * about the fields Regent relies on: a value that cannot be trusted is rejected with a reason.
+ */
+public final class JsonCodec {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private JsonCodec() {
+    }
+
+    public static ObjectMapper mapper() {
+        return JSON;
+    }
+
+    public static String encodeMember(Member member) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("conn_url", member.connUrl());
+        node.put("api_url", member.apiUrl());
+        node.put("state", member.state().wire());
+        node.put("role", member.role().wire());
+        if (member.xlogLocation() != null) {
+            node.put("xlog_location", member.xlogLocation());
+        }
+        if (member.timeline() != null) {
+            node.put("timeline", member.timeline());
+        }
+        if (member.upstream() != null) {
+            node.put("upstream", member.upstream());
+        }
+        node.set("tags", JSON.valueToTree(member.tags()));
+        node.put("version", member.version());
+        return write(node);
+    }
+
+    /**
+     * @throws IllegalArgumentException with the reason when the value is not a usable member record
+     */
+    public static Member decodeMember(String name, String json, long modRevision) {
+        JsonNode node = readObject(json);
+        String connUrl = text(node, "conn_url", true);
+        String apiUrl = text(node, "api_url", false);
+        Role role = node.hasNonNull("role") ? Role.fromWire(node.get("role").asText()) : Role.UNINITIALIZED;
+        PgState state = node.hasNonNull("state") ? PgState.fromWire(node.get("state").asText()) : PgState.UNKNOWN;
+        Long xlog = node.hasNonNull("xlog_location") ? number(node, "xlog_location") : null;
+        Integer timeline = node.hasNonNull("timeline") ? (int) number(node, "timeline") : null;
+        Tags tags;
+        try {
+            tags = node.hasNonNull("tags") ? JSON.treeToValue(node.get("tags"), Tags.class) : Tags.DEFAULTS;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("tags: " + e.getOriginalMessage());
+        }
+        return new Member(name, role, state, connUrl, apiUrl, xlog, timeline, text(node, "upstream", false), tags,
+                text(node, "version", false), modRevision);
+    }
+
+    public static String encodeConfig(HaConfig config) {
+        return write(JSON.valueToTree(config));
+    }
+
+    public static HaConfig decodeConfig(String json) {
+        JsonNode node = readObject(json);
+        try {
+            return JSON.treeToValue(node, HaConfig.class).validated("config");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e.getOriginalMessage());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    public static String encodeStatus(Lsn optime) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("optime", optime.value());
+        return write(node);
+    }
+
+    public static Lsn decodeStatus(String json) {
+        return new Lsn(number(readObject(json), "optime"));
+    }
+
+    private static JsonNode readObject(String json) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("expected a JSON object");
+        }
+        return node;
+    }
+
+    private static String text(JsonNode node, String field, boolean required) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            if (required) {
+                throw new IllegalArgumentException("missing " + field);
+            }
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw new IllegalArgumentException(field + " must be a string");
+        }
+        return value.asText();
+    }
+
+    private static long number(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || !value.canConvertToLong() || value.asLong() < 0) {
+            throw new IllegalArgumentException(field + " must be a non-negative integer");
+        }
+        return value.asLong();
+    }
+
+    private static String write(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package io.regent.common.store.etcd;
+
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.KeyProblem;
+import io.regent.common.model.LeaderLock;
+import io.regent.common.model.Lsn;
+import io.regent.common.model.Member;
+import io.regent.common.store.KeyLayout;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Builds a {@link ClusterView} from the raw keys of one range read. A value that cannot be read is
+ * left out of the view and reported as a {@link KeyProblem}; it never fails the whole snapshot.
+ */
+final class ViewDecoder {
+
+    private final KeyLayout keys;
+
+    ViewDecoder(KeyLayout keys) {
+        this.keys = keys;
+    }
+
+    ClusterView decode(long revision, List<StoredKey> stored) {
+        Optional<String> initialize = Optional.empty();
+        Optional<LeaderLock> leader = Optional.empty();
+        Optional<HaConfig> config = Optional.empty();
+        Optional<Lsn> optime = Optional.empty();
+        Map<String, Member> members = new HashMap<>();
+        List<KeyProblem> problems = new ArrayList<>();
+        for (StoredKey kv : stored) {
+            String key = kv.key();
+            try {
+                if (key.equals(keys.initialize())) {
+                    initialize = Optional.of(kv.value().trim());
+                } else if (key.equals(keys.leader())) {
+                    String name = kv.value().trim();
+                    if (name.isEmpty()) {
+                        throw new IllegalArgumentException("empty leader name");
+                    }
+                    leader = Optional.of(new LeaderLock(name, kv.modRevision(), kv.leaseId()));
+                } else if (key.equals(keys.config())) {
+                    config = Optional.of(JsonCodec.decodeConfig(kv.value()));
+                } else if (key.equals(keys.status())) {
+                    optime = Optional.of(JsonCodec.decodeStatus(kv.value()));
+                } else {
+                    Optional<String> memberName = keys.memberName(key);
+                    if (memberName.isPresent()) {
+                        members.put(memberName.get(), JsonCodec.decodeMember(memberName.get(), kv.value(), kv.modRevision()));
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                problems.add(new KeyProblem(key, e.getMessage()));
+            }
+        }
+        return new ClusterView(revision, initialize, leader, members, config, optime, problems);
+    }
+}
