@@ -1,6 +1,8 @@
 package io.regent.common.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,6 +39,10 @@ public final class ConfigLoader {
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+            // 'ttl: 10.5' is a mistake to report, not a 10 to guess
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // a key written twice is reported as such (not as an obscure record-creator error)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
 
     private final Map<String, String> environment;
@@ -59,10 +65,13 @@ public final class ConfigLoader {
 
     public NodeConfig parse(String text) {
         NodeConfig raw;
-        try {
-            raw = yaml.readValue(text, NodeConfig.class);
+        try (JsonParser parser = yaml.createParser(text)) {
+            // an empty file (or only comments) has no first token: say so, not "wrong type"
+            raw = parser.nextToken() == null ? null : yaml.readValue(parser, NodeConfig.class);
         } catch (JsonProcessingException e) {
             throw translate(e);
+        } catch (IOException e) {
+            throw new ConfigException("", "cannot parse configuration: " + e.getMessage());
         }
         if (raw == null) {
             throw new ConfigException("", "configuration is empty");
@@ -147,11 +156,12 @@ public final class ConfigLoader {
     }
 
     private static ConfigException translate(JsonProcessingException e) {
-        if (!(e instanceof JsonMappingException mapping)) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
-            return new ConfigException("", "not valid YAML" + where + ": " + e.getOriginalMessage());
+        String path = e instanceof JsonMappingException mapping ? path(mapping.getPath()) : "";
+        StreamReadException syntax = syntaxError(e);
+        if (syntax != null) {
+            return new ConfigException(path, "not valid YAML" + syntaxDetail(syntax));
         }
-        String path = path(mapping.getPath());
+        JsonMappingException mapping = (JsonMappingException) e;
         if (mapping instanceof UnrecognizedPropertyException unknown) {
             String known = unknown.getKnownPropertyIds() == null ? "" : unknown.getKnownPropertyIds().stream()
                     .map(Object::toString).sorted().collect(Collectors.joining(", "));
@@ -171,6 +181,33 @@ public final class ConfigLoader {
         return new ConfigException(path, cause != null ? cause.getMessage() : mapping.getOriginalMessage());
     }
 
+    /** The parse (not mapping) error behind {@code e}, which databind may have wrapped with a path. */
+    private static StreamReadException syntaxError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StreamReadException read) {
+                return read;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Where and what, without SnakeYAML's excerpt of the offending line: that line may hold a password.
+     */
+    private static String syntaxDetail(StreamReadException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.yaml.snakeyaml.error.MarkedYAMLException marked) {
+                String where = marked.getProblemMark() == null ? ""
+                        : " at line " + (marked.getProblemMark().getLine() + 1)
+                        + ", column " + (marked.getProblemMark().getColumn() + 1);
+                String context = marked.getContext() == null ? "" : marked.getContext() + ": ";
+                return where + ": " + context + marked.getProblem();
+            }
+        }
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr();
+        return where + ": " + e.getOriginalMessage();
+    }
+
     private static String typeName(Class<?> type) {
         if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
             return "a whole number";
@@ -178,11 +215,14 @@ public final class ConfigLoader {
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
         }
-        if (type == String.class || type == HostPort.class || type == Path.class) {
+        if (type == String.class || type == HostPort.class || type == Path.class || type == Secret.class) {
             return "a string";
         }
         if (List.class.isAssignableFrom(type)) {
             return "a list";
+        }
+        if (Map.class.isAssignableFrom(type)) {
+            return "a mapping";
         }
         return "a mapping (" + type.getSimpleName() + ")";
     }

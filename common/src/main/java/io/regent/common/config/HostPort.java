@@ -22,12 +22,21 @@ public record HostPort(String host, int port) {
             throw new IllegalArgumentException("expected host:port (got '" + text + "')");
         }
         String host = text.substring(0, colon);
-        if (host.startsWith("[") && host.endsWith("]")) {
+        if (host.startsWith("[") || host.endsWith("]")) {
+            if (!(host.startsWith("[") && host.endsWith("]")) || host.length() < 3) {
+                throw new IllegalArgumentException("unbalanced brackets in '" + text + "' (IPv6: [::1]:8008)");
+            }
             host = host.substring(1, host.length() - 1);
+        } else if (host.contains(":")) {
+            throw new IllegalArgumentException("an IPv6 address needs brackets: [" + host + "]:port (got '" + text + "')");
+        }
+        String portText = text.substring(colon + 1);
+        if (!portText.chars().allMatch(Character::isDigit)) {
+            throw new IllegalArgumentException("port is not a number in '" + text + "'");
         }
         int port;
         try {
-            port = Integer.parseInt(text.substring(colon + 1));
+            port = Integer.parseInt(portText);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("port is not a number in '" + text + "'");
         }

@@ -14,12 +14,14 @@ public record Lsn(long value) implements Comparable<Lsn> {
         }
     }
 
-    /** Parses PostgreSQL's {@code X/Y} text form (both halves hexadecimal). */
+    private static final java.util.regex.Pattern TEXT = java.util.regex.Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
+
+    /** Parses PostgreSQL's {@code X/Y} text form (each half up to 8 hexadecimal digits). */
     public static Lsn parse(String text) {
-        int slash = text.indexOf('/');
-        if (slash <= 0 || slash == text.length() - 1) {
+        if (text == null || !TEXT.matcher(text).matches()) {
             throw new IllegalArgumentException("not an LSN (expected X/Y in hex): " + text);
         }
+        int slash = text.indexOf('/');
         try {
             long high = Long.parseLong(text.substring(0, slash), 16);
             long low = Long.parseLong(text.substring(slash + 1), 16);

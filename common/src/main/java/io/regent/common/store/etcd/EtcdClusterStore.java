@@ -50,7 +50,8 @@ final class EtcdClusterStore implements ClusterStore {
     private final Duration requestTimeout;
     private final MonotonicClock clock;
     private final ViewDecoder decoder;
-    private long leaseId = NO_LEASE;
+    // written by the loop thread, read by the job thread (bootstrap acquires the leader key)
+    private volatile long leaseId = NO_LEASE;
 
     EtcdClusterStore(Client client, KeyLayout keys, String memberName, Duration ttl, Duration requestTimeout,
                      MonotonicClock clock) {
@@ -169,9 +170,17 @@ final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public AutoCloseable watch(Runnable onChange) {
+        String ownMemberKey = memberName == null ? "" : keys.member(memberName);
         Watch.Watcher watcher = client.getWatchClient().watch(bytes(keys.prefix()),
                 WatchOption.builder().isPrefix(true).build(),
-                response -> onChange.run(),
+                response -> {
+                    // our own member-key writes need not wake us: we know what we wrote
+                    boolean foreign = response.getEvents().stream()
+                            .anyMatch(event -> !string(event.getKeyValue().getKey()).equals(ownMemberKey));
+                    if (foreign) {
+                        onChange.run();
+                    }
+                },
                 error -> {
                     LOG.warn("[{}] etcd watch failed ({}); the loop falls back to its tick", memberName, error.toString());
                     onChange.run();
@@ -179,8 +188,18 @@ final class EtcdClusterStore implements ClusterStore {
         return watcher::close;
     }
 
+    /** Revokes the member lease (its keys vanish at once, so nobody waits for a departed member), then closes. */
     @Override
     public void close() {
+        if (leaseId != NO_LEASE) {
+            try {
+                client.getLeaseClient().revoke(leaseId).get(1, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("[{}] lease revoke on close failed; the keys expire with the TTL", memberName, e);
+            }
+        }
         client.close();
     }
 

@@ -64,7 +64,7 @@ public final class JsonCodec {
         Role role = node.hasNonNull("role") ? Role.fromWire(node.get("role").asText()) : Role.UNINITIALIZED;
         PgState state = node.hasNonNull("state") ? PgState.fromWire(node.get("state").asText()) : PgState.UNKNOWN;
         Long xlog = node.hasNonNull("xlog_location") ? number(node, "xlog_location") : null;
-        Integer timeline = node.hasNonNull("timeline") ? (int) number(node, "timeline") : null;
+        Integer timeline = node.hasNonNull("timeline") ? timeline(node) : null;
         Tags tags;
         try {
             tags = node.hasNonNull("tags") ? JSON.treeToValue(node.get("tags"), Tags.class) : Tags.DEFAULTS;
@@ -127,9 +127,18 @@ public final class JsonCodec {
         return value.asText();
     }
 
+    private static int timeline(JsonNode node) {
+        long timeline = number(node, "timeline");
+        if (timeline > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("timeline is out of range: " + timeline);
+        }
+        return (int) timeline;
+    }
+
     private static long number(JsonNode node, String field) {
         JsonNode value = node.get(field);
-        if (value == null || !value.canConvertToLong() || value.asLong() < 0) {
+        // isIntegralNumber: a WAL position of 1.5 is garbage, not 1
+        if (value == null || !value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < 0) {
             throw new IllegalArgumentException(field + " must be a non-negative integer");
         }
         return value.asLong();
