@@ -1,0 +1,128 @@
+package io.regent.agent.ha;
+
+import io.regent.agent.ha.Decision.AcquireAndPromote;
+import io.regent.agent.ha.Decision.Bootstrap;
+import io.regent.agent.ha.Decision.CloneFrom;
+import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.Follow;
+import io.regent.agent.ha.Decision.KeepFollowing;
+import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.StartPostgres;
+import io.regent.agent.ha.Decision.Wait;
+import io.regent.agent.postgres.PgProbe;
+import io.regent.agent.postgres.Upstream;
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.LeaderLock;
+import io.regent.common.model.Member;
+import java.util.Optional;
+
+/**
+ * Every HA rule, as one pure function from two immutable snapshots to a {@link Decision}. It reads no
+ * clock, store, file or socket: whatever it needs to know comes in through its arguments, so each
+ * rule is a unit test.
+ */
+public final class Decider {
+
+    private Decider() {
+    }
+
+    public static Decision decide(ClusterView view, LocalState local, HaConfig config) {
+        if (local.job().isPresent()) {
+            LocalState.RunningJob job = local.job().get();
+            return new Wait(job.description());
+        }
+        if (!local.storeReachable()) {
+            return withoutStore(view, local);
+        }
+        if (!local.hasData()) {
+            return withoutData(view);
+        }
+        Optional<String> sysid = local.pg().map(PgProbe::systemIdentifier);
+        if (view.isInitialized() && sysid.isPresent() && !sysid.get().equals(view.initialize().get())) {
+            return new Wait("the data directory belongs to another cluster (system identifier " + sysid.get()
+                    + ", cluster " + view.initialize().get() + "); not touching it");
+        }
+        Optional<LeaderLock> lock = view.leader();
+        if (!local.running()) {
+            Optional<LeaderTarget> leader = lock.filter(l -> !l.isHeldBy(local.name())).flatMap(l -> target(view, l));
+            return new StartPostgres(leader, leader.map(l -> "PostgreSQL is not running; starting it as a standby of " + l)
+                    .orElse("PostgreSQL is not running; starting it in recovery until a leader is known"));
+        }
+        if (local.pg().isEmpty()) {
+            return new Wait("PostgreSQL is running but does not accept connections yet");
+        }
+        PgProbe pg = local.pg().get();
+        if (lock.isPresent() && lock.get().isHeldBy(local.name())) {
+            return pg.inRecovery()
+                    ? new AcquireAndPromote(true, "this member holds the leader key but runs as a standby; promoting")
+                    : new KeepLeading("leading the cluster on timeline " + pg.timeline());
+        }
+        if (lock.isPresent()) {
+            return withOtherLeader(view, lock.get(), pg);
+        }
+        return withoutLeader(view, local, pg, config);
+    }
+
+    private static Decision withoutStore(ClusterView lastView, LocalState local) {
+        boolean leading = lastView.leader().map(l -> l.isHeldBy(local.name())).orElse(false);
+        if (local.isPrimary() || leading) {
+            return new Demote(Optional.empty(), "etcd is unreachable, so the leader lease cannot be renewed (valid for "
+                    + local.leaseRemaining().toMillis() + " ms more); demoting before it expires");
+        }
+        return new Wait("etcd is unreachable; changing nothing until it answers");
+    }
+
+    private static Decision withoutData(ClusterView view) {
+        if (view.isInitialized()) {
+            Optional<LeaderTarget> leader = view.leader().flatMap(l -> target(view, l));
+            Optional<Member> leaderMember = view.leaderMember();
+            if (leader.isPresent() && leaderMember.map(Member::isRunning).orElse(false)) {
+                return new CloneFrom(leader.get(), "no data directory; cloning from the leader " + leader.get());
+            }
+            return new Wait("no data directory; waiting for a running leader to clone from");
+        }
+        if (view.isBeingInitialized()) {
+            return new Wait("another member is initializing the cluster; waiting for its leader");
+        }
+        return new Bootstrap("the cluster is not initialized; trying to initialize it");
+    }
+
+    private static Decision withOtherLeader(ClusterView view, LeaderLock lock, PgProbe pg) {
+        Optional<LeaderTarget> leader = target(view, lock);
+        if (!pg.inRecovery()) {
+            return new Demote(leader, "running as a primary while " + lock.name() + " holds the leader key; demoting");
+        }
+        if (leader.isEmpty()) {
+            return new Wait("leader " + lock.name() + " has not published its address yet");
+        }
+        LeaderTarget target = leader.get();
+        if (pg.configuredUpstream().filter(target.upstream()::equals).isPresent()) {
+            String how = pg.isStreamingFrom(target.upstream()) ? "streaming from" : "configured to stream from";
+            return new KeepFollowing(target, how + " the leader " + target + " on timeline " + pg.timeline());
+        }
+        return new Follow(target, "following the new leader " + target + " (was "
+                + pg.configuredUpstream().map(Upstream::toString).orElse("no upstream") + ")");
+    }
+
+    private static Decision withoutLeader(ClusterView view, LocalState local, PgProbe pg, HaConfig config) {
+        LocalState.Leaderless leaderless = local.leaderless()
+                .orElse(new LocalState.Leaderless(view.revision(), java.time.Duration.ZERO, false));
+        Election.Verdict verdict = Election.judge(view, local, pg, config, leaderless);
+        if (verdict instanceof Election.Won won) {
+            return new AcquireAndPromote(pg.inRecovery(), won.reason());
+        }
+        String reason = ((Election.NotYet) verdict).reason();
+        if (!pg.inRecovery()) {
+            return new Demote(Optional.empty(), reason + "; a primary without the leader key must not stay writable");
+        }
+        return new Wait(reason);
+    }
+
+    private static Optional<LeaderTarget> target(ClusterView view, LeaderLock lock) {
+        return view.member(lock.name())
+                .flatMap(m -> Upstream.fromConnUrl(m.connUrl()))
+                .map(upstream -> new LeaderTarget(lock.name(), upstream));
+    }
+}

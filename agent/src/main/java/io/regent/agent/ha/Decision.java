@@ -1,0 +1,59 @@
+package io.regent.agent.ha;
+
+import io.regent.agent.postgres.Upstream;
+import java.util.Optional;
+
+/**
+ * What the HA loop should do this cycle, with the reason in one sentence. Produced only by
+ * {@link Decider}; carried out only by {@link DecisionExecutor}.
+ */
+public sealed interface Decision {
+
+    /** One sentence an operator can read in the log: what and why. */
+    String reason();
+
+    /** The leader a standby should stream from. */
+    record LeaderTarget(String name, Upstream upstream) {
+
+        @Override
+        public String toString() {
+            return name + " (" + upstream + ")";
+        }
+    }
+
+    /** Win the right to initialize, run initdb, start as primary and take the leader key. */
+    record Bootstrap(String reason) implements Decision {
+    }
+
+    /** Clone the data directory from the leader with pg_basebackup and start as its standby. */
+    record CloneFrom(LeaderTarget leader, String reason) implements Decision {
+    }
+
+    /** Start the stopped PostgreSQL in recovery, streaming from {@code upstream} when a leader is known. */
+    record StartPostgres(Optional<LeaderTarget> upstream, String reason) implements Decision {
+    }
+
+    /** Take (or re-attach) the leader key and, if still a standby, promote. */
+    record AcquireAndPromote(boolean needsPromotion, String reason) implements Decision {
+    }
+
+    /** Hold the leader key: the lease is renewed each cycle; publish the leader's position. */
+    record KeepLeading(String reason) implements Decision {
+    }
+
+    /** Point the running standby at a new leader: rewrite primary_conninfo and reload, no restart. */
+    record Follow(LeaderTarget leader, String reason) implements Decision {
+    }
+
+    /** Already streaming from (or configured for) the leader; nothing to change. */
+    record KeepFollowing(LeaderTarget leader, String reason) implements Decision {
+    }
+
+    /** Stop being writable: release the leader key if held, stop, start again as a standby. */
+    record Demote(Optional<LeaderTarget> newUpstream, String reason) implements Decision {
+    }
+
+    /** Do nothing this cycle. */
+    record Wait(String reason) implements Decision {
+    }
+}

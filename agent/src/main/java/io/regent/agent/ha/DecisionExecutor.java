@@ -1,0 +1,146 @@
+package io.regent.agent.ha;
+
+import io.regent.agent.ha.Decision.AcquireAndPromote;
+import io.regent.agent.ha.Decision.Bootstrap;
+import io.regent.agent.ha.Decision.CloneFrom;
+import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.Follow;
+import io.regent.agent.ha.Decision.KeepFollowing;
+import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.StartPostgres;
+import io.regent.agent.ha.Decision.Wait;
+import io.regent.agent.postgres.PostgresControl;
+import io.regent.agent.postgres.Upstream;
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.LeaderLock;
+import io.regent.common.model.Lsn;
+import io.regent.common.model.PgState;
+import io.regent.common.store.ClusterStore;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Carries out one {@link Decision}. Quick steps (lease writes, promote, reload) run on the loop
+ * thread; slow ones (initdb, clone, start, stop) go to the {@link JobRunner}. Makes no choices of
+ * its own: a step that fails is logged and the next cycle decides again.
+ */
+public final class DecisionExecutor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionExecutor.class);
+
+    private final String name;
+    private final ClusterStore store;
+    private final PostgresControl postgres;
+    private final JobRunner jobs;
+    private final HaConfig bootstrapConfig;
+    private Lsn lastPublishedOptime;
+
+    public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig) {
+        this.name = name;
+        this.store = store;
+        this.postgres = postgres;
+        this.jobs = jobs;
+        this.bootstrapConfig = bootstrapConfig;
+    }
+
+    public void execute(Decision decision, ClusterView view, LocalState local) {
+        if (decision instanceof Bootstrap) {
+            jobs.submit("bootstrap of a new cluster", PgState.INITIALIZING, this::bootstrap);
+        } else if (decision instanceof CloneFrom clone) {
+            jobs.submit("clone from " + clone.leader(), PgState.CREATING_REPLICA, () -> {
+                postgres.basebackup(clone.leader().upstream());
+                postgres.start();
+            });
+        } else if (decision instanceof StartPostgres start) {
+            jobs.submit("start of PostgreSQL", PgState.STARTING, () -> {
+                postgres.configure(true, start.upstream().map(LeaderTarget::upstream));
+                postgres.start();
+            });
+        } else if (decision instanceof AcquireAndPromote acquire) {
+            acquireAndPromote(acquire, view);
+        } else if (decision instanceof KeepLeading) {
+            keepLeading(view, local);
+        } else if (decision instanceof Follow follow) {
+            postgres.follow(follow.leader().upstream());
+        } else if (decision instanceof Demote demote) {
+            demote(demote, view);
+        } else if (decision instanceof KeepFollowing || decision instanceof Wait) {
+            return;
+        } else {
+            throw new AssertionError("unhandled decision " + decision);
+        }
+    }
+
+    private void bootstrap() {
+        if (!store.claimInitialize()) {
+            LOG.info("another member claimed the bootstrap first");
+            return;
+        }
+        try {
+            postgres.initdb();
+            postgres.start();
+            postgres.createReplicationRole();
+            String systemIdentifier = postgres.systemIdentifier()
+                    .orElseThrow(() -> new IllegalStateException("pg_controldata shows no system identifier"));
+            if (!store.acquireLeader()) {
+                throw new IllegalStateException("the leader key was taken during bootstrap");
+            }
+            store.completeInitialize(systemIdentifier);
+            store.seedConfig(bootstrapConfig);
+            LOG.info("bootstrapped cluster {} as its leader", systemIdentifier);
+        } catch (RuntimeException e) {
+            LOG.error("bootstrap failed; removing the new data directory and releasing the claim: {}", e.getMessage());
+            postgres.discardNewDataDirectory();
+            store.releaseLeader();
+            store.cancelInitialize();
+            throw e;
+        }
+    }
+
+    private void acquireAndPromote(AcquireAndPromote acquire, ClusterView view) {
+        Optional<LeaderLock> mine = view.leader().filter(l -> l.isHeldBy(name));
+        boolean holds = mine.isPresent() ? store.renewLeader(mine.get()) : store.acquireLeader();
+        if (!holds) {
+            LOG.info("another member took the leader key first; not promoting");
+            return;
+        }
+        if (acquire.needsPromotion()) {
+            postgres.promote();
+            LOG.info("promoted: this member is the new leader");
+        }
+    }
+
+    private void keepLeading(ClusterView view, LocalState local) {
+        view.leader().filter(l -> l.isHeldBy(name)).ifPresent(lock -> {
+            if (!store.renewLeader(lock)) {
+                LOG.warn("the leader key no longer names this member");
+            }
+        });
+        local.pg().ifPresent(pg -> {
+            if (!pg.position().equals(lastPublishedOptime)) {
+                store.publishStatus(pg.position());
+                lastPublishedOptime = pg.position();
+            }
+        });
+    }
+
+    private void demote(Demote demote, ClusterView view) {
+        if (view.leader().filter(l -> l.isHeldBy(name)).isPresent()) {
+            try {
+                store.releaseLeader();
+            } catch (RuntimeException e) {
+                LOG.warn("could not release the leader key ({}); it expires with the lease", e.getMessage());
+            }
+        }
+        Optional<Upstream> upstream = demote.newUpstream().map(LeaderTarget::upstream);
+        // stopping first, on the loop thread: nothing may run between the decision and the end of writes
+        postgres.stop();
+        jobs.submit("restart as a standby", PgState.STARTING, () -> {
+            postgres.configure(true, upstream);
+            postgres.start();
+        });
+    }
+}

@@ -1,0 +1,112 @@
+package io.regent.agent.ha;
+
+import io.regent.agent.postgres.PgProbe;
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.Lsn;
+import io.regent.common.model.Member;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Who should take the leader key when there is none. Pure: reads a snapshot, returns a verdict.
+ *
+ * <p>Candidates are ranked by timeline, then WAL position, then priority, then name (the earlier name
+ * wins a perfect tie, so two agents never both believe they won). Only members that have published
+ * since the cluster became leaderless count, so a position from before the loss cannot win or block
+ * the election; a member that stays silent is ignored after the settle window.
+ */
+final class Election {
+
+    /** A member's claim: what it has and how much it wants it. */
+    record Claim(String name, int timeline, Lsn position, int priority) {
+    }
+
+    static final Comparator<Claim> BEST_FIRST = Comparator.comparingInt(Claim::timeline).reversed()
+            .thenComparing(Claim::position, Comparator.reverseOrder())
+            .thenComparing(Comparator.comparingInt(Claim::priority).reversed())
+            .thenComparing(Claim::name);
+
+    /** The verdict for this member: win, or wait with the reason. */
+    sealed interface Verdict {
+    }
+
+    record Won(String reason) implements Verdict {
+    }
+
+    record NotYet(String reason) implements Verdict {
+    }
+
+    private Election() {
+    }
+
+    /** After a leader loss: long enough for every live member to publish at least once more. */
+    static Duration settleWindow(HaConfig config) {
+        return Duration.ofSeconds(Math.max(2L * config.loopWait(), 2L));
+    }
+
+    /**
+     * After the agent starts with no leader in sight (a whole-cluster start): peers may still be
+     * starting, and the first to come up must not win just by being first, so wait one {@code ttl}.
+     */
+    static Duration startupSettleWindow(HaConfig config) {
+        return config.ttlDuration();
+    }
+
+    static Verdict judge(ClusterView view, LocalState local, PgProbe pg, HaConfig config, LocalState.Leaderless leaderless) {
+        if (local.tags().nofailover()) {
+            return new NotYet("no leader, and this member is tagged nofailover");
+        }
+        Duration settle = leaderless.sinceStartup() ? startupSettleWindow(config) : settleWindow(config);
+        boolean settled = leaderless.elapsed().compareTo(settle) >= 0;
+        if (leaderless.sinceStartup() && !settled) {
+            return new NotYet("no leader since start; waiting " + remaining(settle, leaderless)
+                    + " for members starting with this one to publish their positions");
+        }
+        List<Member> silent = others(view, local).stream()
+                .filter(m -> m.modRevision() <= leaderless.sinceRevision())
+                .toList();
+        if (!silent.isEmpty() && !settled) {
+            return new NotYet("no leader; waiting " + remaining(settle, leaderless) + " for "
+                    + names(silent) + " to publish a position");
+        }
+        Claim mine = new Claim(local.name(), pg.timeline(), pg.position(), local.tags().priority());
+        Optional<Claim> better = others(view, local).stream()
+                .filter(m -> m.modRevision() > leaderless.sinceRevision())
+                .filter(Member::isRunning)
+                .filter(m -> !m.tags().nofailover())
+                .filter(m -> m.lsn().isPresent() && m.timeline() != null)
+                .map(m -> new Claim(m.name(), m.timeline(), m.lsn().get(), m.tags().priority()))
+                .filter(other -> BEST_FIRST.compare(other, mine) < 0)
+                .min(BEST_FIRST);
+        if (better.isPresent()) {
+            Claim b = better.get();
+            return new NotYet("no leader; " + b.name() + " is a better candidate (timeline " + b.timeline() + ", lsn "
+                    + b.position() + ", priority " + b.priority() + ") than this member (timeline " + mine.timeline()
+                    + ", lsn " + mine.position() + ", priority " + mine.priority() + ")");
+        }
+        Optional<Lsn> optime = view.optime();
+        if (optime.isPresent() && optime.get().bytesAhead(mine.position()) > config.maximumLagOnFailover()) {
+            return new NotYet("no leader; this member's position " + mine.position() + " is "
+                    + optime.get().bytesAhead(mine.position()) + " bytes behind the last leader position " + optime.get()
+                    + ", more than maximum_lag_on_failover " + config.maximumLagOnFailover());
+        }
+        return new Won("no leader; this member is the best candidate (timeline " + mine.timeline() + ", lsn "
+                + mine.position() + ")");
+    }
+
+    private static List<Member> others(ClusterView view, LocalState local) {
+        return view.membersByName().stream().filter(m -> !m.name().equals(local.name())).toList();
+    }
+
+    private static String names(List<Member> members) {
+        return String.join(", ", members.stream().map(Member::name).toList());
+    }
+
+    private static String remaining(Duration settle, LocalState.Leaderless leaderless) {
+        long millis = Math.max(0, settle.minus(leaderless.elapsed()).toMillis());
+        return String.format("%.1f s", millis / 1000.0);
+    }
+}

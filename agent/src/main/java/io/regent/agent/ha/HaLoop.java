@@ -1,0 +1,283 @@
+package io.regent.agent.ha;
+
+import io.regent.agent.postgres.LocalProbe;
+import io.regent.agent.postgres.PgProbe;
+import io.regent.agent.postgres.PostgresControl;
+import io.regent.agent.status.NodeStatus;
+import io.regent.agent.status.StatusBoard;
+import io.regent.common.config.HaConfig;
+import io.regent.common.config.NodeConfig;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.Member;
+import io.regent.common.model.PgState;
+import io.regent.common.model.Role;
+import io.regent.common.store.ClusterStore;
+import io.regent.common.store.LeaseStatus;
+import io.regent.common.store.StoreUnavailableException;
+import io.regent.common.time.MonotonicClock;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's only actor: one thread that cycles snapshot → probe → decide → execute → publish.
+ * See {@code package-info.java} for the contract.
+ */
+public final class HaLoop implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HaLoop.class);
+    private static final Duration REPEAT_REASON_EVERY = Duration.ofSeconds(30);
+
+    private enum Lifecycle { NEW, STARTED, CLOSED }
+
+    private final NodeConfig node;
+    private final ClusterStore store;
+    private final PostgresControl postgres;
+    private final LocalProbe probe;
+    private final JobRunner jobs;
+    private final DecisionExecutor executor;
+    private final StatusBoard board;
+    private final LoopSignal signal;
+    private final MonotonicClock clock;
+    private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    private ClusterView lastView = ClusterView.empty(0);
+    private LeaseStatus lastLease;
+    private LocalState.Leaderless leaderless;
+    private long leaderlessSinceNanos;
+    private boolean sawLeader;
+    private String lastReason = "";
+    private long lastReasonLoggedNanos;
+    private boolean storeWasReachable = true;
+    private Member lastPublished;
+    private long lastPublishedNanos;
+    private AutoCloseable watch;
+
+    public HaLoop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
+                  DecisionExecutor executor, StatusBoard board, LoopSignal signal, MonotonicClock clock) {
+        this.node = node;
+        this.store = store;
+        this.postgres = postgres;
+        this.probe = probe;
+        this.jobs = jobs;
+        this.executor = executor;
+        this.board = board;
+        this.signal = signal;
+        this.clock = clock;
+        this.thread = new Thread(this::run, "regent-ha-loop");
+    }
+
+    public void start() {
+        if (!lifecycle.compareAndSet(Lifecycle.NEW, Lifecycle.STARTED)) {
+            throw new IllegalStateException("HA loop cannot be started twice");
+        }
+        thread.start();
+    }
+
+    private void run() {
+        while (running) {
+            long started = clock.nanos();
+            HaConfig config = cycle();
+            Duration took = Duration.ofNanos(clock.nanos() - started);
+            if (took.compareTo(config.loopWaitDuration().plus(config.retryTimeoutDuration())) > 0) {
+                LOG.warn("HA cycle took {} ms, more than loop_wait + retry_timeout ({} s): a pause or a slow call",
+                        took.toMillis(), config.loopWait() + config.retryTimeout());
+            }
+            if (running) {
+                signal.await(config.loopWaitDuration());
+            }
+        }
+    }
+
+    /** One cycle; never throws, returns the settings in force for the wait that follows. */
+    HaConfig cycle() {
+        boolean reachable = refreshFromStore();
+        ensureWatch(reachable);
+        ClusterView view = lastView;
+        HaConfig config = view.config().orElse(node.bootstrap().dcs());
+        trackLeaderless(view);
+        LocalState local = localState(reachable);
+        if (reachable) {
+            publishMember(view, local, config);
+        }
+        Decision decision = Decider.decide(view, local, config);
+        logReason(decision);
+        try {
+            executor.execute(decision, view, local);
+        } catch (RuntimeException e) {
+            LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
+            LOG.debug("failure detail", e);
+        }
+        board.publish(status(view, local, decision));
+        return config;
+    }
+
+    private boolean refreshFromStore() {
+        try {
+            lastLease = store.keepAlive();
+            lastView = store.load();
+            if (!storeWasReachable) {
+                LOG.info("etcd answers again");
+            }
+            storeWasReachable = true;
+            return true;
+        } catch (StoreUnavailableException e) {
+            if (storeWasReachable) {
+                LOG.warn("etcd unreachable: {}", e.getMessage());
+            }
+            storeWasReachable = false;
+            return false;
+        }
+    }
+
+    private void ensureWatch(boolean reachable) {
+        if (watch == null && reachable) {
+            try {
+                watch = store.watch(signal::wake);
+            } catch (RuntimeException e) {
+                LOG.warn("cannot watch etcd yet: {}", e.getMessage());
+            }
+        }
+    }
+
+    private void trackLeaderless(ClusterView view) {
+        if (view.hasLeader()) {
+            leaderless = null;
+            sawLeader = true;
+        } else if (leaderless == null) {
+            leaderless = new LocalState.Leaderless(view.revision(), Duration.ZERO, !sawLeader);
+            leaderlessSinceNanos = clock.nanos();
+        } else {
+            leaderless = new LocalState.Leaderless(leaderless.sinceRevision(),
+                    Duration.ofNanos(clock.nanos() - leaderlessSinceNanos), leaderless.sinceStartup());
+        }
+    }
+
+    private LocalState localState(boolean reachable) {
+        boolean hasData = postgres.hasDataDirectory();
+        boolean pgRunning = hasData && postgres.isRunning();
+        Optional<PgProbe> pg = Optional.empty();
+        if (pgRunning) {
+            try {
+                pg = Optional.of(probe.probe());
+            } catch (SQLException e) {
+                LOG.debug("probe failed: {}", e.getMessage());
+            }
+        }
+        Duration remaining = lastLease == null ? Duration.ZERO
+                : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
+        return new LocalState(node.name(), node.tags(), hasData, pgRunning, pg, jobs.current(), reachable, remaining,
+                Optional.ofNullable(leaderless));
+    }
+
+    /** Publishes when something changed, and at least every {@code loop_wait} even when nothing did. */
+    private void publishMember(ClusterView view, LocalState local, HaConfig config) {
+        Member member = member(view, local);
+        long now = clock.nanos();
+        if (member.equals(lastPublished) && now - lastPublishedNanos < config.loopWaitDuration().toNanos()
+                && view.member(node.name()).isPresent()) {
+            return;
+        }
+        try {
+            store.publishMember(member);
+            lastPublished = member;
+            lastPublishedNanos = now;
+        } catch (StoreUnavailableException e) {
+            LOG.warn("could not publish member state: {}", e.getMessage());
+        }
+    }
+
+    private Member member(ClusterView view, LocalState local) {
+        Optional<PgProbe> pg = local.pg();
+        return new Member(node.name(), role(local), state(local), node.postgresql().connUrl(),
+                node.restapi().url() + "/patroni",
+                pg.map(p -> p.position().value()).orElse(null),
+                pg.map(PgProbe::timeline).orElse(null),
+                upstream(view, local).orElse(null),
+                node.tags(),
+                pg.map(PgProbe::serverVersion).orElse(null),
+                0);
+    }
+
+    private static Role role(LocalState local) {
+        if (!local.hasData()) {
+            return Role.UNINITIALIZED;
+        }
+        return local.isPrimary() ? Role.PRIMARY : Role.REPLICA;
+    }
+
+    private static PgState state(LocalState local) {
+        if (local.job().isPresent()) {
+            return local.job().get().impliedState();
+        }
+        if (!local.running()) {
+            return PgState.STOPPED;
+        }
+        return local.pg().isPresent() ? PgState.RUNNING : PgState.STARTING;
+    }
+
+    /** The leader's name when streaming from it, else the address streamed from. */
+    private static Optional<String> upstream(ClusterView view, LocalState local) {
+        return local.pg().flatMap(PgProbe::receiver).filter(PgProbe.WalReceiver::isStreaming).map(receiver ->
+                view.leaderMember()
+                        .filter(leader -> io.regent.agent.postgres.Upstream.fromConnUrl(leader.connUrl())
+                                .filter(receiver.sender()::equals).isPresent())
+                        .map(Member::name)
+                        .orElse(receiver.sender().toString()));
+    }
+
+    private void logReason(Decision decision) {
+        long now = clock.nanos();
+        if (!decision.reason().equals(lastReason) || now - lastReasonLoggedNanos > REPEAT_REASON_EVERY.toNanos()) {
+            LOG.info("{}", decision.reason());
+            lastReason = decision.reason();
+            lastReasonLoggedNanos = now;
+        } else {
+            LOG.debug("{}", decision.reason());
+        }
+    }
+
+    private NodeStatus status(ClusterView view, LocalState local, Decision decision) {
+        Optional<PgProbe> pg = local.pg();
+        boolean leader = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false) && local.storeReachable();
+        return new NodeStatus(node.scope(), node.name(), role(local), state(local),
+                pg.map(PgProbe::timeline).orElse(null),
+                pg.map(p -> p.position().value()).orElse(null),
+                pg.map(PgProbe::serverVersion).orElse(null),
+                pg.map(PgProbe::systemIdentifier).orElse(null),
+                leader,
+                lastLease == null ? 0 : lastLease.validUntilNanos(),
+                pg.flatMap(PgProbe::receiver).map(PgProbe.WalReceiver::isStreaming).orElse(false),
+                upstream(view, local).orElse(null),
+                decision.reason(),
+                clock.nanos());
+    }
+
+    /** Stops the loop thread; PostgreSQL and the leader key are left as they are (see {@code Agent}). */
+    @Override
+    public void close() {
+        if (lifecycle.getAndSet(Lifecycle.CLOSED) != Lifecycle.STARTED) {
+            return;
+        }
+        running = false;
+        signal.wake();
+        try {
+            thread.join(Duration.ofSeconds(90).toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        probe.close();
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception e) {
+                LOG.debug("closing watch", e);
+            }
+        }
+    }
+}

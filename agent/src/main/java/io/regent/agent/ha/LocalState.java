@@ -1,0 +1,45 @@
+package io.regent.agent.ha;
+
+import io.regent.agent.postgres.PgProbe;
+import io.regent.common.model.PgState;
+import io.regent.common.model.Tags;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * What the agent knows about itself at the start of a cycle: its PostgreSQL, its work in progress,
+ * its contact with etcd and how long the cluster has been without a leader. Immutable.
+ *
+ * @param running          a postmaster is alive for the data directory
+ * @param pg               the probe result, when PostgreSQL accepted a connection
+ * @param job              a long operation in progress (or a back-off after one failed)
+ * @param storeReachable   the lease keepalive and the snapshot read both succeeded this cycle
+ * @param leaseRemaining   how long the member lease is certainly still valid (zero if unknown)
+ * @param leaderless       since when the agent has seen no leader; empty while a leader exists
+ */
+public record LocalState(
+        String name,
+        Tags tags,
+        boolean hasData,
+        boolean running,
+        Optional<PgProbe> pg,
+        Optional<RunningJob> job,
+        boolean storeReachable,
+        Duration leaseRemaining,
+        Optional<Leaderless> leaderless) {
+
+    /** A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile. */
+    public record RunningJob(String description, Duration elapsed, PgState impliedState) {
+    }
+
+    /**
+     * The agent first saw no leader at {@code sinceRevision}, {@code elapsed} ago. {@code sinceStartup}
+     * is true when it has not seen any leader since the agent started (a whole-cluster start).
+     */
+    public record Leaderless(long sinceRevision, Duration elapsed, boolean sinceStartup) {
+    }
+
+    public boolean isPrimary() {
+        return pg.map(p -> !p.inRecovery()).orElse(false);
+    }
+}

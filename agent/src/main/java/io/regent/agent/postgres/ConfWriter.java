@@ -1,0 +1,91 @@
+package io.regent.agent.postgres;
+
+import io.regent.common.config.Credentials;
+import io.regent.common.config.NodeConfig;
+import io.regent.common.config.PostgresConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Renders the files through which the agent owns its PostgreSQL's configuration: {@code postgresql.conf}
+ * (the agent's settings over the operator's parameters, over initdb's defaults kept in
+ * {@code postgresql.base.conf}), {@code pg_hba.conf} and the password file. Pure text: no I/O.
+ */
+public final class ConfWriter {
+
+    public static final String BASE_CONF = "postgresql.base.conf";
+
+    private final NodeConfig node;
+
+    public ConfWriter(NodeConfig node) {
+        this.node = node;
+    }
+
+    /**
+     * @param upstream the primary to stream from when running as a standby; empty for a primary, or
+     *                 for a standby that only replays its own WAL until a leader is known
+     */
+    public String postgresqlConf(Optional<Upstream> upstream) {
+        PostgresConfig pg = node.postgresql();
+        Map<String, String> settings = new LinkedHashMap<>();
+        pg.parameters().forEach((name, value) -> settings.put(name, String.valueOf(value)));
+        // the agent's own settings come last and win: they are what makes replication and control work
+        settings.put("listen_addresses", pg.listen().host());
+        settings.put("port", String.valueOf(pg.listen().port()));
+        settings.put("unix_socket_directories", pg.dataDir().toString());
+        settings.put("unix_socket_permissions", "0700");
+        settings.put("wal_level", "replica");
+        settings.put("hot_standby", "on");
+        settings.put("wal_log_hints", "on");
+        settings.putIfAbsent("max_wal_senders", "10");
+        settings.putIfAbsent("max_replication_slots", "10");
+        settings.putIfAbsent("wal_keep_size", "128MB");
+        settings.putIfAbsent("hot_standby_feedback", "on");
+        settings.put("recovery_target_timeline", "latest");
+        settings.put("cluster_name", node.scope() + "/" + node.name());
+        settings.put("primary_conninfo", upstream.map(this::primaryConninfo).orElse(""));
+        StringBuilder conf = new StringBuilder()
+                .append("# Written by Regent; rewritten on every start and follow. Change settings in the node's\n")
+                .append("# YAML (postgresql.parameters), not here. initdb's defaults live in ").append(BASE_CONF).append(".\n")
+                .append("include_if_exists = '").append(BASE_CONF).append("'\n");
+        settings.forEach((name, value) -> conf.append(name).append(" = ").append(quote(value)).append('\n'));
+        return conf.toString();
+    }
+
+    /** libpq connection string for streaming; the password is read from the pgpass file, never written here. */
+    public String primaryConninfo(Upstream upstream) {
+        Credentials replication = node.postgresql().authentication().replication();
+        return "host=" + upstream.host() + " port=" + upstream.port() + " user=" + replication.username()
+                + " passfile=" + node.postgresql().pgpass() + " application_name=" + node.name()
+                + " connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
+    }
+
+    public String pgHba() {
+        return """
+                # Written by Regent.
+                # The unix socket lives in the data directory with mode 0700: only the agent's user reaches it.
+                local   all           all                     trust
+                local   replication   all                     trust
+                host    all           all         0.0.0.0/0   scram-sha-256
+                host    all           all         ::0/0       scram-sha-256
+                host    replication   all         0.0.0.0/0   scram-sha-256
+                host    replication   all         ::0/0       scram-sha-256
+                """;
+    }
+
+    public String pgpass() {
+        Credentials superuser = node.postgresql().authentication().superuser();
+        Credentials replication = node.postgresql().authentication().replication();
+        return "*:*:*:" + escape(superuser.username()) + ":" + escape(superuser.password().reveal()) + "\n"
+                + "*:*:*:" + escape(replication.username()) + ":" + escape(replication.password().reveal()) + "\n";
+    }
+
+    private static String escape(String pgpassField) {
+        return pgpassField.replace("\\", "\\\\").replace(":", "\\:");
+    }
+
+    static String quote(String value) {
+        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+    }
+}

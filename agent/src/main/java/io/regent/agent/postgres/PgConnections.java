@@ -1,0 +1,35 @@
+package io.regent.agent.postgres;
+
+import io.regent.common.config.NodeConfig;
+import io.regent.common.config.PostgresConfig;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Properties;
+
+/** Opens short-lived superuser connections to the local PostgreSQL over TCP. */
+public final class PgConnections {
+
+    private final String url;
+    private final Properties properties = new Properties();
+
+    public PgConnections(NodeConfig node, Duration socketTimeout) {
+        PostgresConfig pg = node.postgresql();
+        String host = pg.listen().host();
+        if (host.equals("*") || host.equals("0.0.0.0") || host.equals("::") || host.contains(",")) {
+            host = "127.0.0.1";
+        }
+        this.url = "jdbc:postgresql://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + pg.listen().port() + "/postgres";
+        properties.setProperty("user", pg.authentication().superuser().username());
+        properties.setProperty("password", pg.authentication().superuser().password().reveal());
+        properties.setProperty("connectTimeout", "2");
+        properties.setProperty("socketTimeout", String.valueOf(Math.max(1, socketTimeout.toSeconds())));
+        properties.setProperty("ApplicationName", "regent");
+        properties.setProperty("assumeMinServerVersion", "13");
+    }
+
+    public Connection open() throws SQLException {
+        return DriverManager.getConnection(url, properties);
+    }
+}

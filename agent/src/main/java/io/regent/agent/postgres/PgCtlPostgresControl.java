@@ -1,0 +1,318 @@
+package io.regent.agent.postgres;
+
+import io.regent.common.config.NodeConfig;
+import io.regent.common.config.PostgresConfig;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** {@link PostgresControl} through PostgreSQL's own tools (initdb, pg_ctl, pg_basebackup) and JDBC. */
+public final class PgCtlPostgresControl implements PostgresControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PgCtlPostgresControl.class);
+
+    private final NodeConfig node;
+    private final PostgresConfig pg;
+    private final Path dataDir;
+    private final ConfWriter conf;
+    private final PgConnections connections;
+    private final ProcessRunner runner;
+    private final ControlTimeouts timeouts;
+
+    public PgCtlPostgresControl(NodeConfig node, PgConnections connections, ProcessRunner runner, ControlTimeouts timeouts) {
+        this.node = node;
+        this.pg = node.postgresql();
+        this.dataDir = pg.dataDir();
+        this.conf = new ConfWriter(node);
+        this.connections = connections;
+        this.runner = runner;
+        this.timeouts = timeouts;
+    }
+
+    @Override
+    public boolean hasDataDirectory() {
+        return Files.exists(dataDir.resolve("PG_VERSION"));
+    }
+
+    @Override
+    public boolean isRunning() {
+        return postmasterPid().flatMap(ProcessHandle::of).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private Optional<Long> postmasterPid() {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile);
+            return lines.isEmpty() ? Optional.empty() : Optional.of(Long.parseLong(lines.get(0).trim()));
+        } catch (IOException | NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    @Override
+    public void initdb() {
+        createParentDirectory();
+        Path pwfile = writePrivateFile(dataDir.resolveSibling(dataDir.getFileName() + ".initdb-pw"),
+                pg.authentication().superuser().password().reveal() + "\n");
+        try {
+            ProcessRunner.Result result = runner.run(List.of(tool("initdb"), "-D", dataDir.toString(), "--data-checksums",
+                    "-U", pg.authentication().superuser().username(), "--pwfile=" + pwfile,
+                    "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--locale=C.UTF-8"),
+                    timeouts.initdb(), Map.of());
+            if (!result.succeeded()) {
+                throw new PostgresException("initdb failed (exit " + result.exitCode() + "): " + result.output().strip());
+            }
+        } finally {
+            deleteQuietly(pwfile);
+        }
+        move(dataDir.resolve("postgresql.conf"), dataDir.resolve(ConfWriter.BASE_CONF));
+        configure(false, Optional.empty());
+        LOG.info("initialized a new cluster in {}", dataDir);
+    }
+
+    @Override
+    public void discardNewDataDirectory() {
+        stop();
+        deleteTree(dataDir);
+    }
+
+    @Override
+    public void basebackup(Upstream source) {
+        createParentDirectory();
+        writePgpass();
+        ProcessRunner.Result result = runner.run(List.of(tool("pg_basebackup"), "-D", dataDir.toString(),
+                "-h", source.host(), "-p", String.valueOf(source.port()),
+                "-U", pg.authentication().replication().username(), "--no-password",
+                "-X", "stream", "-c", "fast", "--no-sync"),
+                timeouts.basebackup(), Map.of("PGPASSFILE", pg.pgpass().toString()));
+        if (!result.succeeded()) {
+            deleteTree(dataDir);
+            throw new PostgresException("pg_basebackup from " + source + " failed (exit " + result.exitCode() + "): "
+                    + result.output().strip());
+        }
+        configure(true, Optional.of(source));
+        LOG.info("cloned {} from {}", dataDir, source);
+    }
+
+    @Override
+    public void configure(boolean standby, Optional<Upstream> upstream) {
+        writePgpass();
+        writeFile(dataDir.resolve("postgresql.conf"), conf.postgresqlConf(upstream));
+        writeFile(dataDir.resolve("pg_hba.conf"), conf.pgHba());
+        Path signal = dataDir.resolve("standby.signal");
+        if (standby) {
+            writeFile(signal, "");
+        } else {
+            deleteQuietly(signal);
+        }
+    }
+
+    @Override
+    public void start() {
+        // a postmaster.pid left by a crash with no live process is removed by pg_ctl itself
+        ProcessRunner.Result result = runner.run(List.of(tool("pg_ctl"), "start", "-D", dataDir.toString(), "-w",
+                "-t", String.valueOf(timeouts.start().toSeconds()), "-l", logFile().toString()),
+                timeouts.start().plusSeconds(10), Map.of());
+        if (!result.succeeded()) {
+            throw new PostgresException("pg_ctl start failed (exit " + result.exitCode() + "): " + result.output().strip()
+                    + "; see " + logFile());
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (!isRunning()) {
+            return;
+        }
+        if (pgCtlStop("fast", timeouts.fastStop()) || pgCtlStop("immediate", timeouts.immediateStop())) {
+            return;
+        }
+        Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);
+        if (postmaster.isPresent()) {
+            LOG.warn("PostgreSQL did not stop with fast or immediate shutdown; killing postmaster {}", postmaster.get().pid());
+            postmaster.get().destroyForcibly();
+            postmaster.get().onExit().orTimeout(timeouts.killWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .exceptionally(e -> null).join();
+        }
+        if (isRunning()) {
+            throw new PostgresException("PostgreSQL is still running after SIGKILL of the postmaster");
+        }
+    }
+
+    private boolean pgCtlStop(String mode, Duration timeout) {
+        try {
+            ProcessRunner.Result result = runner.run(List.of(tool("pg_ctl"), "stop", "-D", dataDir.toString(), "-m", mode,
+                    "-w", "-t", String.valueOf(Math.max(1, timeout.toSeconds()))), timeout.plusSeconds(5), Map.of());
+            if (result.succeeded() || !isRunning()) {
+                return true;
+            }
+            LOG.warn("{} shutdown did not finish within {} s: {}", mode, timeout.toSeconds(), result.output().strip());
+        } catch (ProcessRunner.CommandTimeoutException e) {
+            LOG.warn("{} shutdown: {}", mode, e.getMessage());
+        }
+        return !isRunning();
+    }
+
+    @Override
+    public void follow(Upstream upstream) {
+        writeFile(dataDir.resolve("postgresql.conf"), conf.postgresqlConf(Optional.of(upstream)));
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+            if (!"sighup".equals(settingContext(statement, "primary_conninfo"))) {
+                LOG.info("primary_conninfo cannot be reloaded on this server; restarting to follow {}", upstream);
+                stop();
+                start();
+                return;
+            }
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new PostgresException("reload to follow " + upstream + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String settingContext(Statement statement, String name) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT context FROM pg_settings WHERE name = '" + name + "'")) {
+            return rs.next() ? rs.getString(1) : "postmaster";
+        }
+    }
+
+    @Override
+    public void promote() {
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout((int) timeouts.promote().toSeconds() + 5);
+            try (ResultSet rs = statement.executeQuery("SELECT pg_promote(true, " + timeouts.promote().toSeconds() + ")")) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    throw new PostgresException("pg_promote did not complete within " + timeouts.promote().toSeconds() + " s");
+                }
+            }
+        } catch (SQLException e) {
+            throw new PostgresException("promote failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void createReplicationRole() {
+        String user = pg.authentication().replication().username();
+        String password = pg.authentication().replication().password().reveal();
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+            // the statement is not logged: log_statement is off by default and we do not enable it
+            statement.execute("CREATE ROLE " + identifier(user) + " WITH REPLICATION LOGIN PASSWORD " + literal(password));
+        } catch (SQLException e) {
+            throw new PostgresException("creating replication role " + user + " failed: " + e.getSQLState(), e);
+        }
+    }
+
+    @Override
+    public Optional<String> systemIdentifier() {
+        if (!hasDataDirectory()) {
+            return Optional.empty();
+        }
+        ProcessRunner.Result result = runner.run(List.of(tool("pg_controldata"), dataDir.toString()), Duration.ofSeconds(10),
+                Map.of("LC_ALL", "C"));
+        return result.output().lines()
+                .filter(line -> line.startsWith("Database system identifier:"))
+                .map(line -> line.substring(line.indexOf(':') + 1).trim())
+                .findFirst();
+    }
+
+    private Path logFile() {
+        return dataDir.resolveSibling(dataDir.getFileName() + ".log");
+    }
+
+    private String tool(String name) {
+        return pg.binDir().resolve(name).toString();
+    }
+
+    private void writePgpass() {
+        writePrivateFile(pg.pgpass(), conf.pgpass());
+    }
+
+    private void createParentDirectory() {
+        try {
+            Files.createDirectories(dataDir.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + dataDir.getParent(), e);
+        }
+    }
+
+    private static Path writePrivateFile(Path file, String content) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(tmp, content);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void writeFile(Path file, String content) {
+        try {
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, content);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static void move(Path from, Path to) {
+        try {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot move " + from + " to " + to, e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", file, e.getMessage());
+        }
+    }
+
+    /** Removes a directory this agent created itself and that holds nothing anyone could need. */
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", root, e.getMessage());
+        }
+        paths.forEach(PgCtlPostgresControl::deleteQuietly);
+    }
+
+    static String identifier(String name) {
+        return "\"" + name.replace("\"", "\"\"") + "\"";
+    }
+
+    static String literal(String value) {
+        return "'" + value.replace("'", "''") + "'";
+    }
+
+    @Override
+    public String toString() {
+        return "PostgreSQL " + node.name() + " in " + dataDir;
+    }
+}

@@ -1,0 +1,52 @@
+package io.regent.agent.postgres;
+
+import java.util.Optional;
+
+/**
+ * The verbs the HA loop uses on its local PostgreSQL. Implementations run every command with a bound
+ * and make no decisions: which verb to use when is the decider's business.
+ */
+public interface PostgresControl {
+
+    /** True if the data directory holds a cluster ({@code PG_VERSION} exists). */
+    boolean hasDataDirectory();
+
+    /** True if a postmaster for the data directory is alive. */
+    boolean isRunning();
+
+    /** Creates a new cluster (with data checksums) and writes the node's configuration for a primary. */
+    void initdb();
+
+    /**
+     * Removes a data directory this agent has just created (a failed bootstrap). Never used on a data
+     * directory that may hold anybody's writes.
+     */
+    void discardNewDataDirectory();
+
+    /** Clones the data directory from a running primary and configures it as that primary's standby. */
+    void basebackup(Upstream source);
+
+    /**
+     * Writes the node's configuration (after initdb, basebackup, or before a start) and the
+     * {@code standby.signal} marker when {@code standby}.
+     */
+    void configure(boolean standby, Optional<Upstream> upstream);
+
+    /** Starts the postmaster and waits (bounded) until it accepts connections. */
+    void start();
+
+    /** Stops with escalation: fast, then immediate, then SIGKILL of the postmaster, each bounded. */
+    void stop();
+
+    /** Points a running standby at a new upstream without restarting it (rewrite + reload). */
+    void follow(Upstream upstream);
+
+    /** Promotes a running standby and waits until it accepts writes. */
+    void promote();
+
+    /** Creates the replication role on a freshly initialized primary. */
+    void createReplicationRole();
+
+    /** The system identifier from {@code pg_controldata}, when a data directory exists. */
+    Optional<String> systemIdentifier();
+}

@@ -1,0 +1,102 @@
+package io.regent.agent.wiring;
+
+import io.micronaut.context.annotation.Factory;
+import io.regent.agent.api.RestServer;
+import io.regent.agent.ha.DecisionExecutor;
+import io.regent.agent.ha.HaLoop;
+import io.regent.agent.ha.JobRunner;
+import io.regent.agent.ha.LoopSignal;
+import io.regent.agent.postgres.ControlTimeouts;
+import io.regent.agent.postgres.LocalProbe;
+import io.regent.agent.postgres.PgConnections;
+import io.regent.agent.postgres.PgCtlPostgresControl;
+import io.regent.agent.postgres.PostgresControl;
+import io.regent.agent.postgres.ProcessRunner;
+import io.regent.agent.status.NodeStatus;
+import io.regent.agent.status.StatusBoard;
+import io.regent.common.config.HaConfig;
+import io.regent.common.config.NodeConfig;
+import io.regent.common.store.ClusterStore;
+import io.regent.common.store.KeyLayout;
+import io.regent.common.store.etcd.EtcdStores;
+import io.regent.common.time.MonotonicClock;
+import jakarta.inject.Singleton;
+import java.time.Duration;
+
+/**
+ * Assembles the agent from its {@link NodeConfig}. The only class with DI annotations: everything it
+ * builds has a plain constructor, so tests build the same pieces with {@code new}.
+ */
+@Factory
+public class AgentFactory {
+
+    private static final Duration JOB_BACKOFF = Duration.ofSeconds(5);
+
+    @Singleton
+    MonotonicClock clock() {
+        return MonotonicClock.SYSTEM;
+    }
+
+    /** The timings in force when the agent starts; the cluster's {@code config} key overrides them per cycle. */
+    @Singleton
+    HaConfig startupTimings(NodeConfig node) {
+        return node.bootstrap().dcs();
+    }
+
+    @Singleton
+    ClusterStore store(NodeConfig node, HaConfig timings, MonotonicClock clock) {
+        return EtcdStores.forMember(node.etcd().endpoints(), new KeyLayout(node.namespace(), node.scope()), node.name(),
+                timings.ttlDuration(), timings.retryTimeoutDuration(), clock);
+    }
+
+    @Singleton
+    PgConnections connections(NodeConfig node, HaConfig timings) {
+        return new PgConnections(node, timings.retryTimeoutDuration());
+    }
+
+    @Singleton
+    PostgresControl postgres(NodeConfig node, PgConnections connections) {
+        return new PgCtlPostgresControl(node, connections, new ProcessRunner(), ControlTimeouts.DEFAULTS);
+    }
+
+    @Singleton
+    LocalProbe probe(PgConnections connections) {
+        return new LocalProbe(connections);
+    }
+
+    @Singleton
+    LoopSignal signal() {
+        return new LoopSignal();
+    }
+
+    @Singleton
+    JobRunner jobs(MonotonicClock clock, LoopSignal signal) {
+        return new JobRunner(clock, JOB_BACKOFF, signal::wake);
+    }
+
+    @Singleton
+    StatusBoard board(NodeConfig node) {
+        return new StatusBoard(NodeStatus.starting(node.scope(), node.name()));
+    }
+
+    @Singleton
+    DecisionExecutor executor(NodeConfig node, ClusterStore store, PostgresControl postgres, JobRunner jobs) {
+        return new DecisionExecutor(node.name(), store, postgres, jobs, node.bootstrap().dcs());
+    }
+
+    @Singleton
+    HaLoop loop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
+                DecisionExecutor executor, StatusBoard board, LoopSignal signal, MonotonicClock clock) {
+        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, clock);
+    }
+
+    @Singleton
+    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock) {
+        return new RestServer(node.restapi().listen(), board, clock);
+    }
+
+    @Singleton
+    Agent agent(HaLoop loop, RestServer rest, JobRunner jobs, PostgresControl postgres, ClusterStore store) {
+        return new Agent(loop, rest, jobs, postgres, store);
+    }
+}
