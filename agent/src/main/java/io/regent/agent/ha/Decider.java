@@ -37,9 +37,9 @@ public final class Decider {
             return withoutStore(view, local);
         }
         if (!local.hasData()) {
-            return withoutData(view);
+            return withoutData(view, local);
         }
-        Optional<String> sysid = local.pg().map(PgProbe::systemIdentifier);
+        Optional<String> sysid = local.systemIdentifier();
         if (view.isInitialized() && sysid.isPresent() && !sysid.get().equals(view.initialize().get())) {
             return new Wait("the data directory belongs to another cluster (system identifier " + sysid.get()
                     + ", cluster " + view.initialize().get() + "); not touching it");
@@ -67,24 +67,28 @@ public final class Decider {
 
     private static Decision withoutStore(ClusterView lastView, LocalState local) {
         boolean leading = lastView.leader().map(l -> l.isHeldBy(local.name())).orElse(false);
-        if (local.isPrimary() || leading) {
+        // a leader whose PostgreSQL does not answer may come back writable from crash recovery
+        boolean mayBeWritable = local.isPrimary() || (leading && local.running() && local.pg().isEmpty());
+        if (mayBeWritable) {
             return new Demote(Optional.empty(), "etcd is unreachable, so the leader lease cannot be renewed (valid for "
                     + local.leaseRemaining().toMillis() + " ms more); demoting before it expires");
         }
         return new Wait("etcd is unreachable; changing nothing until it answers");
     }
 
-    private static Decision withoutData(ClusterView view) {
-        if (view.isInitialized()) {
-            Optional<LeaderTarget> leader = view.leader().flatMap(l -> target(view, l));
-            Optional<Member> leaderMember = view.leaderMember();
-            if (leader.isPresent() && leaderMember.map(Member::isRunning).orElse(false)) {
-                return new CloneFrom(leader.get(), "no data directory; cloning from the leader " + leader.get());
-            }
+    private static Decision withoutData(ClusterView view, LocalState local) {
+        Optional<LeaderTarget> leader = view.leader().flatMap(l -> target(view, l));
+        if (leader.isPresent() && view.leaderMember().map(Member::isRunning).orElse(false)) {
+            return new CloneFrom(leader.get(), "no data directory; cloning from the leader " + leader.get());
+        }
+        if (view.isInitialized() || view.hasLeader()) {
             return new Wait("no data directory; waiting for a running leader to clone from");
         }
         if (view.isBeingInitialized()) {
             return new Wait("another member is initializing the cluster; waiting for its leader");
+        }
+        if (local.tags().nofailover()) {
+            return new Wait("the cluster is not initialized, and a nofailover member does not initialize it");
         }
         return new Bootstrap("the cluster is not initialized; trying to initialize it");
     }

@@ -93,10 +93,18 @@ public final class DecisionExecutor {
             LOG.info("bootstrapped cluster {} as its leader", systemIdentifier);
         } catch (RuntimeException e) {
             LOG.error("bootstrap failed; removing the new data directory and releasing the claim: {}", e.getMessage());
-            postgres.discardNewDataDirectory();
-            store.releaseLeader();
-            store.cancelInitialize();
+            bestEffort("remove the new data directory", postgres::discardNewDataDirectory);
+            bestEffort("release the leader key", store::releaseLeader);
+            bestEffort("give back the bootstrap claim", store::cancelInitialize);
             throw e;
+        }
+    }
+
+    private static void bestEffort(String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.warn("could not {}: {}", what, e.getMessage());
         }
     }
 
@@ -110,6 +118,10 @@ public final class DecisionExecutor {
         if (acquire.needsPromotion()) {
             postgres.promote();
             LOG.info("promoted: this member is the new leader");
+        }
+        if (!view.isInitialized()) {
+            // the cluster's data outlived its etcd state (etcd wiped, or a bootstrapper died after initdb)
+            postgres.systemIdentifier().ifPresent(store::completeInitialize);
         }
     }
 

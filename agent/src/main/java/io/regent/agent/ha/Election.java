@@ -107,6 +107,6 @@ final class Election {
 
     private static String remaining(Duration settle, LocalState.Leaderless leaderless) {
         long millis = Math.max(0, settle.minus(leaderless.elapsed()).toMillis());
-        return String.format("%.1f s", millis / 1000.0);
+        return String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
     }
 }

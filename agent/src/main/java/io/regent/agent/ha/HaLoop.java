@@ -169,9 +169,13 @@ public final class HaLoop implements AutoCloseable {
                 LOG.debug("probe failed: {}", e.getMessage());
             }
         }
+        Optional<String> systemIdentifier = pg.map(PgProbe::systemIdentifier);
+        if (hasData && !pgRunning) {
+            systemIdentifier = postgres.systemIdentifier();
+        }
         Duration remaining = lastLease == null ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
-        return new LocalState(node.name(), node.tags(), hasData, pgRunning, pg, jobs.current(), reachable, remaining,
+        return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, jobs.current(), reachable, remaining,
                 Optional.ofNullable(leaderless));
     }
 

@@ -71,7 +71,7 @@ public final class JobRunner implements AutoCloseable {
             try {
                 work.run();
                 state = null;
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 LOG.error("{} failed: {}", description, e.getMessage());
                 LOG.debug("{} failure detail", description, e);
                 state = new State(description, PgState.STOPPED, clock.nanos(), true, clock.nanos() + backoff.toNanos());

@@ -10,6 +10,8 @@ import java.util.Optional;
  * What the agent knows about itself at the start of a cycle: its PostgreSQL, its work in progress,
  * its contact with etcd and how long the cluster has been without a leader. Immutable.
  *
+ * @param systemIdentifier the data directory's system identifier (from the probe, or pg_controldata
+ *                         when PostgreSQL is stopped)
  * @param running          a postmaster is alive for the data directory
  * @param pg               the probe result, when PostgreSQL accepted a connection
  * @param job              a long operation in progress (or a back-off after one failed)
@@ -21,6 +23,7 @@ public record LocalState(
         String name,
         Tags tags,
         boolean hasData,
+        Optional<String> systemIdentifier,
         boolean running,
         Optional<PgProbe> pg,
         Optional<RunningJob> job,

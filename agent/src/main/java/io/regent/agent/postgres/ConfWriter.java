@@ -56,8 +56,10 @@ public final class ConfWriter {
     /** libpq connection string for streaming; the password is read from the pgpass file, never written here. */
     public String primaryConninfo(Upstream upstream) {
         Credentials replication = node.postgresql().authentication().replication();
-        return "host=" + upstream.host() + " port=" + upstream.port() + " user=" + replication.username()
-                + " passfile=" + node.postgresql().pgpass() + " application_name=" + node.name()
+        return "host=" + conninfoValue(upstream.host()) + " port=" + upstream.port()
+                + " user=" + conninfoValue(replication.username())
+                + " passfile=" + conninfoValue(node.postgresql().pgpass().toString())
+                + " application_name=" + conninfoValue(node.name())
                 + " connect_timeout=2 keepalives_idle=5 keepalives_interval=2 keepalives_count=3";
     }
 
@@ -79,6 +81,14 @@ public final class ConfWriter {
         Credentials replication = node.postgresql().authentication().replication();
         return "*:*:*:" + escape(superuser.username()) + ":" + escape(superuser.password().reveal()) + "\n"
                 + "*:*:*:" + escape(replication.username()) + ":" + escape(replication.password().reveal()) + "\n";
+    }
+
+    /** A libpq keyword value, quoted when it holds anything but plain characters. */
+    static String conninfoValue(String value) {
+        if (!value.isEmpty() && value.chars().noneMatch(c -> c == ' ' || c == '\'' || c == '\\' || c == '=')) {
+            return value;
+        }
+        return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
     }
 
     private static String escape(String pgpassField) {

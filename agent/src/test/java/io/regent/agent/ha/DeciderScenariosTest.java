@@ -1,0 +1,365 @@
+package io.regent.agent.ha;
+
+import static io.regent.agent.ha.Views.member;
+import static io.regent.agent.ha.Views.upstreamOf;
+import static java.time.Duration.ofMillis;
+import static java.time.Duration.ofSeconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.regent.agent.ha.Decision.AcquireAndPromote;
+import io.regent.agent.ha.Decision.Bootstrap;
+import io.regent.agent.ha.Decision.CloneFrom;
+import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.Follow;
+import io.regent.agent.ha.Decision.KeepFollowing;
+import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.StartPostgres;
+import io.regent.agent.ha.Decision.Wait;
+import io.regent.agent.postgres.Upstream;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.PgState;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every rule of {@link Decider} and {@link Election}, one narrated scenario each: the cluster as etcd shows
+ * it, what the agent knows about itself, and the decision (variant, reason, fields) it must reach.
+ *
+ * <p>Unless a scenario says otherwise the local member is {@code node2}, the leader (if any) is {@code node1}
+ * at {@code node1.db:5432}, and the settings are {@link Views#CONFIG} (ttl 30 s, loop_wait 10 s, so the
+ * settle window after a leader loss is 20 s, maximum_lag_on_failover 1 MiB).
+ */
+class DeciderScenariosTest {
+
+    private static final LeaderTarget NODE1 = new LeaderTarget("node1", upstreamOf("node1"));
+
+    /** One row of the table; {@code fields} checks what the variant carries besides its reason. */
+    record Scenario<D extends Decision>(String name, ClusterView view, LocalState local, Class<D> expected,
+                                        String reasonFragment, Consumer<? super D> fields) {
+
+        Scenario<D> where(Consumer<? super D> check) {
+            return new Scenario<>(name, view, local, expected, reasonFragment, check);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    private static <D extends Decision> Scenario<D> scenario(String name, Views.ViewBuilder view,
+                                                             Locals.LocalBuilder local, Class<D> expected,
+                                                             String reasonFragment) {
+        return new Scenario<>(name, view.build(), local.build(), expected, reasonFragment, d -> { });
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource({"workInProgressAndEtcdOutages", "membersWithoutData", "stoppedOrStartingPostgres",
+            "aLeaderExists", "electionsWithoutALeader"})
+    void decides(Scenario<? extends Decision> scenario) {
+        check(scenario);
+    }
+
+    private static <D extends Decision> void check(Scenario<D> scenario) {
+        Decision decision = Decider.decide(scenario.view(), scenario.local(), Views.CONFIG);
+
+        assertThat(decision).as("%s: decision", scenario.name()).isInstanceOf(scenario.expected());
+        assertThat(decision.reason()).as("%s: reason", scenario.name()).contains(scenario.reasonFragment());
+        scenario.fields().accept(scenario.expected().cast(decision));
+    }
+
+    static Stream<Scenario<?>> workInProgressAndEtcdOutages() {
+        return Stream.of(
+                scenario("a member with a clone in progress waits for it, whatever the cluster looks like",
+                        Views.initializedWithoutLeader(),
+                        Locals.noData("node2").job("clone from node1 (node1.db:5432) in progress", PgState.CREATING_REPLICA),
+                        Wait.class, "clone from node1 (node1.db:5432) in progress"),
+                scenario("a member backing off after a failed start waits out the back-off instead of retrying",
+                        Views.initializedWithLeader("node1"),
+                        Locals.stopped("node2").job("backing off after a failed start of PostgreSQL", PgState.STOPPED),
+                        Wait.class, "backing off after a failed start of PostgreSQL"),
+                scenario("a leader running as primary that loses etcd demotes before its lease can expire",
+                        Views.initializedWithLeader("node2"),
+                        Locals.runningPrimary("node2").storeUnreachable(ofMillis(7_500)),
+                        Demote.class, "etcd is unreachable, so the leader lease cannot be renewed (valid for 7500 ms more)")
+                        .where(d -> assertThat(d.newUpstream()).isEmpty()),
+                scenario("a leader whose PostgreSQL is still starting also demotes when etcd is unreachable",
+                        Views.initializedWithLeader("node2"),
+                        Locals.notAcceptingConnections("node2").storeUnreachable(ofSeconds(3)),
+                        Demote.class, "demoting before it expires")
+                        .where(d -> assertThat(d.newUpstream()).isEmpty()),
+                // Fails against the current Decider, which answers Demote again: withoutStore() treats "the last view
+                // says I hold the key" as leading, and that stale view cannot change while etcd is unreachable. So a
+                // leader that already demoted is stopped and restarted as a standby again after every restart job,
+                // for the whole outage. See the report.
+                scenario("a former leader already demoted to a standby during an etcd outage is not demoted again",
+                        Views.initializedWithLeader("node2"),
+                        Locals.runningStandby("node2").storeUnreachable(ofSeconds(0)),
+                        Wait.class, "etcd is unreachable; changing nothing until it answers"),
+                scenario("a primary that does not hold the leader key demotes when etcd is unreachable",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningPrimary("node2").storeUnreachable(ofSeconds(3)),
+                        Demote.class, "etcd is unreachable"),
+                scenario("a standby that loses etcd changes nothing until etcd answers",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2").streamingFrom(upstreamOf("node1")).storeUnreachable(ofSeconds(3)),
+                        Wait.class, "etcd is unreachable; changing nothing until it answers"),
+                scenario("a member with no data that loses etcd waits rather than bootstrapping",
+                        Views.uninitialized(),
+                        Locals.noData("node2").storeUnreachable(ofSeconds(0)),
+                        Wait.class, "etcd is unreachable"));
+    }
+
+    static Stream<Scenario<?>> membersWithoutData() {
+        return Stream.of(
+                scenario("a member with no data on an uninitialized cluster bootstraps it",
+                        Views.uninitialized(),
+                        Locals.noData("node2"),
+                        Bootstrap.class, "the cluster is not initialized; trying to initialize it"),
+                scenario("a member with no data waits while another member is initializing the cluster",
+                        Views.beingInitialized(),
+                        Locals.noData("node2"),
+                        Wait.class, "another member is initializing the cluster"),
+                scenario("a member with no data clones from the running leader, at the leader's published address",
+                        Views.initializedWithLeader("node1")
+                                .with(member("node1").primary().connUrl("postgres://10.0.0.11:5433/postgres")),
+                        Locals.noData("node2"),
+                        CloneFrom.class, "no data directory; cloning from the leader node1 (10.0.0.11:5433)")
+                        .where(d -> assertThat(d.leader()).isEqualTo(new LeaderTarget("node1", new Upstream("10.0.0.11", 5433)))),
+                scenario("a member with no data waits when the initialized cluster has no leader",
+                        Views.initializedWithoutLeader().with(member("node3")),
+                        Locals.noData("node2"),
+                        Wait.class, "no data directory; waiting for a running leader to clone from"),
+                scenario("a member with no data does not clone from a leader whose PostgreSQL is not running",
+                        Views.initializedWithLeader("node1").with(member("node1").primary().state(PgState.STARTING)),
+                        Locals.noData("node2"),
+                        Wait.class, "waiting for a running leader to clone from"),
+                scenario("a member with no data does not clone from a leader that has not published its member key",
+                        Views.initializedWithLeader("node1").withoutMember("node1"),
+                        Locals.noData("node2"),
+                        Wait.class, "waiting for a running leader to clone from"),
+                scenario("a member with no data does not clone from a leader whose conn_url has no host",
+                        Views.initializedWithLeader("node1").with(member("node1").primary().connUrl("postgres:///postgres")),
+                        Locals.noData("node2"),
+                        Wait.class, "waiting for a running leader to clone from"),
+                // Fails against the current Decider, which answers Bootstrap: withoutData() looks at the initialize key
+                // before the leader. See the report: a running leader proves the cluster exists, and a bootstrap can
+                // only fail at acquireLeader after running initdb and starting a second primary, every back-off.
+                scenario("a member with no data clones from a running leader even when the initialize key is missing",
+                        Views.uninitialized().leader("node1").with(member("node1").primary()),
+                        Locals.noData("node2"),
+                        CloneFrom.class, "cloning from the leader node1")
+                        .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("a member whose data directory belongs to another cluster leaves it alone",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2").systemIdentifier("6999999999999999999"),
+                        Wait.class, "belongs to another cluster (system identifier 6999999999999999999, cluster "
+                                + Views.SYSTEM_ID + "); not touching it"),
+                scenario("a stopped member whose data directory belongs to another cluster is not even started",
+                        Views.initializedWithLeader("node1"),
+                        Locals.stopped("node2").systemIdentifier("6999999999999999999"),
+                        Wait.class, "belongs to another cluster (system identifier 6999999999999999999"));
+    }
+
+    static Stream<Scenario<?>> stoppedOrStartingPostgres() {
+        return Stream.of(
+                scenario("a stopped member starts as a standby of the existing leader",
+                        Views.initializedWithLeader("node1"),
+                        Locals.stopped("node2"),
+                        StartPostgres.class, "PostgreSQL is not running; starting it as a standby of node1 (node1.db:5432)")
+                        .where(d -> assertThat(d.upstream()).contains(NODE1)),
+                scenario("a stopped member with no leader in sight starts in recovery without an upstream",
+                        Views.initializedWithoutLeader().with(member("node3")),
+                        Locals.stopped("node2"),
+                        StartPostgres.class, "starting it in recovery until a leader is known")
+                        .where(d -> assertThat(d.upstream()).isEmpty()),
+                scenario("a stopped member that still holds the leader key starts without an upstream, to promote once up",
+                        Views.initializedWithLeader("node2"),
+                        Locals.stopped("node2"),
+                        StartPostgres.class, "starting it in recovery")
+                        .where(d -> assertThat(d.upstream()).isEmpty()),
+                scenario("a stopped member starts without an upstream while the leader has not published its address",
+                        Views.initializedWithLeader("node1").withoutMember("node1"),
+                        Locals.stopped("node2"),
+                        StartPostgres.class, "starting it in recovery")
+                        .where(d -> assertThat(d.upstream()).isEmpty()),
+                scenario("a member whose PostgreSQL runs but refuses connections waits for it",
+                        Views.initializedWithLeader("node1"),
+                        Locals.notAcceptingConnections("node2"),
+                        Wait.class, "PostgreSQL is running but does not accept connections yet"));
+    }
+
+    static Stream<Scenario<?>> aLeaderExists() {
+        return Stream.of(
+                scenario("the leader running as a primary keeps leading",
+                        Views.initializedWithLeader("node2"),
+                        Locals.runningPrimary("node2").timeline(3),
+                        KeepLeading.class, "leading the cluster on timeline 3"),
+                scenario("a member that holds the leader key but runs as a standby promotes",
+                        Views.initializedWithLeader("node2"),
+                        Locals.runningStandby("node2"),
+                        AcquireAndPromote.class, "this member holds the leader key but runs as a standby; promoting")
+                        .where(d -> assertThat(d.needsPromotion()).isTrue()),
+                scenario("a primary that finds another member holding the leader key demotes and will follow it",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningPrimary("node2"),
+                        Demote.class, "running as a primary while node1 holds the leader key; demoting")
+                        .where(d -> assertThat(d.newUpstream()).contains(NODE1)),
+                scenario("a primary demotes without an upstream when the other leader has not published its address",
+                        Views.initializedWithLeader("node1").withoutMember("node1"),
+                        Locals.runningPrimary("node2"),
+                        Demote.class, "running as a primary while node1 holds the leader key")
+                        .where(d -> assertThat(d.newUpstream()).isEmpty()),
+                scenario("a standby waits while the leader has not published its address",
+                        Views.initializedWithLeader("node1").withoutMember("node1"),
+                        Locals.runningStandby("node2").streamingFrom(upstreamOf("node3")),
+                        Wait.class, "leader node1 has not published its address yet"),
+                scenario("a standby streaming from the leader keeps following it",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2").timeline(2).streamingFrom(upstreamOf("node1")),
+                        KeepFollowing.class, "streaming from the leader node1 (node1.db:5432) on timeline 2")
+                        .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("a standby configured for the leader but not streaming yet keeps following without a change",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")),
+                        KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432)")
+                        .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("a standby streaming from the former leader follows the new one",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2").streamingFrom(upstreamOf("node3")),
+                        Follow.class, "following the new leader node1 (node1.db:5432) (was node3.db:5432)")
+                        .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("a standby with no upstream configured follows the leader",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2"),
+                        Follow.class, "following the new leader node1 (node1.db:5432) (was no upstream)")
+                        .where(d -> assertThat(d.leader().upstream()).isEqualTo(upstreamOf("node1"))));
+    }
+
+    static Stream<Scenario<?>> electionsWithoutALeader() {
+        return Stream.of(
+                scenario("a standby tagged nofailover never runs for leader",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/1000000")),
+                        Locals.runningStandby("node2").nofailover().leaderlessFor(ofSeconds(60)),
+                        Wait.class, "no leader, and this member is tagged nofailover"),
+                scenario("a primary tagged nofailover demotes when there is no leader",
+                        Views.initializedWithoutLeader(),
+                        Locals.runningPrimary("node2").nofailover().leaderlessFor(ofSeconds(60)),
+                        Demote.class, "tagged nofailover; a primary without the leader key must not stay writable")
+                        .where(d -> assertThat(d.newUpstream()).isEmpty()),
+                scenario("after a whole-cluster start a member waits one ttl for its peers before running for leader",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/1000000")),
+                        Locals.runningStandby("node2").leaderlessSinceStartup(ofSeconds(10)),
+                        // remaining = ttl 30 s - 10 s; not asserting the decimal separator, which follows the locale
+                        Wait.class, "no leader since start; waiting 20"),
+                scenario("after a whole-cluster start, once a ttl has passed, the best member runs even if a peer is silent",
+                        Views.initializedWithoutLeader().with(member("node3").silent().lsn("0/9000000")),
+                        Locals.runningStandby("node2").leaderlessSinceStartup(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a member waits for a silent peer during the settle window after a leader loss",
+                        Views.initializedWithoutLeader().with(member("node3").silent().lsn("0/1000000")),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(5)),
+                        Wait.class, "no leader; waiting 15"),
+                scenario("a member names every silent peer it waits for",
+                        Views.initializedWithoutLeader().with(member("node1").silent(), member("node3").silent(), member("node4")),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(5)),
+                        Wait.class, "for node1, node3 to publish a position"),
+                scenario("a member whose peer published exactly at the leader loss still counts it as silent",
+                        Views.initializedWithoutLeader().with(member("node3").modRevision(Views.LEADER_LOST_AT)),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(5)),
+                        Wait.class, "for node3 to publish a position"),
+                scenario("a member that has not tracked the leader loss yet treats every peer as silent",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/1000000")),
+                        Locals.runningStandby("node2"),
+                        Wait.class, "for node3 to publish a position"),
+                scenario("a silent peer is ignored once the settle window has passed, even with more WAL",
+                        Views.initializedWithoutLeader().with(member("node3").silent().lsn("0/9000000").timeline(2)),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(20)),
+                        AcquireAndPromote.class, "no leader; this member is the best candidate (timeline 1, lsn 0/3000000)")
+                        .where(d -> assertThat(d.needsPromotion()).isTrue()),
+                scenario("a peer on a higher timeline is a better candidate even with less WAL",
+                        Views.initializedWithoutLeader().with(member("node3").timeline(3).lsn("0/2000000")),
+                        Locals.runningStandby("node2").timeline(2).lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "no leader; node3 is a better candidate (timeline 3, lsn 0/2000000, priority 100) than "
+                                + "this member (timeline 2, lsn 0/3000000, priority 100)"),
+                scenario("a peer with more WAL is a better candidate",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/3000100")),
+                        Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node3 is a better candidate (timeline 1, lsn 0/3000100"),
+                scenario("a peer with equal WAL and a higher priority is a better candidate",
+                        Views.initializedWithoutLeader().with(member("node3").priority(200)),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node3 is a better candidate (timeline 1, lsn 0/3000000, priority 200)"),
+                scenario("a peer with more WAL beats this member's higher priority",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/3000001").priority(1)),
+                        Locals.runningStandby("node2").priority(1000).leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node3 is a better candidate"),
+                scenario("a peer with equal WAL and priority wins a full tie on its earlier name",
+                        Views.initializedWithoutLeader().with(member("node1"), member("node3")),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node1 is a better candidate"),
+                scenario("the best of several better peers is the one named",
+                        Views.initializedWithoutLeader().with(member("node1").lsn("0/3000100"), member("node3").lsn("0/3000200"),
+                                member("node4").lsn("0/3000200").priority(50)),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node3 is a better candidate"),
+                scenario("the earlier name wins a full tie for this member",
+                        Views.initializedWithoutLeader().with(member("node3")),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a higher priority wins over a peer with equal WAL and an earlier name",
+                        Views.initializedWithoutLeader().with(member("node1")),
+                        Locals.runningStandby("node2").priority(101).leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a member more than maximum_lag_on_failover behind the last leader position does not run",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/1000000")).optime("0/5000000"),
+                        Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "this member's position 0/3000000 is 33554432 bytes behind the last leader position "
+                                + "0/5000000, more than maximum_lag_on_failover 1048576"),
+                scenario("a member exactly maximum_lag_on_failover behind the last leader position may still run",
+                        Views.initializedWithoutLeader().optime("0/3100000"),
+                        Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("the best standby takes the leader key and promotes",
+                        Views.initializedWithoutLeader().with(member("node1").lsn("0/2000000"), member("node3").lsn("0/2FFFFFF"))
+                                .optime("0/3000060"),
+                        Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "no leader; this member is the best candidate (timeline 1, lsn 0/3000000)")
+                        .where(d -> assertThat(d.needsPromotion()).isTrue()),
+                scenario("a primary that lost the leader key but is the best candidate takes it back without promoting",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/2000000")),
+                        Locals.runningPrimary("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate")
+                        .where(d -> assertThat(d.needsPromotion()).isFalse()),
+                scenario("a primary without the leader key that is not the best candidate demotes",
+                        Views.initializedWithoutLeader().with(member("node3").timeline(4)),
+                        Locals.runningPrimary("node2").timeline(3).lsn("0/9000000").leaderlessFor(ofSeconds(30)),
+                        Demote.class, "node3 is a better candidate (timeline 4, lsn 0/3000000, priority 100) than this member "
+                                + "(timeline 3, lsn 0/9000000, priority 100); a primary without the leader key must not stay writable")
+                        .where(d -> assertThat(d.newUpstream()).isEmpty()),
+                scenario("a primary without the leader key demotes while it waits for silent peers",
+                        Views.initializedWithoutLeader().with(member("node3").silent().lsn("0/1000000")),
+                        Locals.runningPrimary("node2").lsn("0/3000000").leaderlessFor(ofSeconds(0)),
+                        Demote.class, "to publish a position; a primary without the leader key must not stay writable"),
+                scenario("a peer tagged nofailover does not count as better",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/9000000").timeline(5).nofailover()),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a peer whose PostgreSQL is not running does not count as better",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/9000000").state(PgState.STOPPED),
+                                member("node4").lsn("0/9000000").state(PgState.STARTING)),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a peer that published no position or no timeline does not count as better",
+                        Views.initializedWithoutLeader().with(member("node1").withoutPosition(), member("node3").withoutTimeline()),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a member alone in the cluster runs at once: there is nobody to wait for",
+                        Views.initializedWithoutLeader(),
+                        Locals.runningStandby("node2").leaderlessFor(ofSeconds(0)),
+                        AcquireAndPromote.class, "this member is the best candidate"));
+    }
+}

@@ -1,0 +1,424 @@
+package io.regent.agent.ha;
+
+import static io.regent.agent.ha.Views.upstreamOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.junit.jupiter.api.DynamicTest.dynamicTest;
+
+import io.regent.agent.ha.Decision.AcquireAndPromote;
+import io.regent.agent.ha.Decision.Bootstrap;
+import io.regent.agent.ha.Decision.CloneFrom;
+import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.Follow;
+import io.regent.agent.ha.Decision.KeepFollowing;
+import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.StartPostgres;
+import io.regent.agent.ha.Decision.Wait;
+import io.regent.common.config.HaConfig;
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.PgState;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Proves that {@link DecisionExecutor} handles every variant of the sealed {@link Decision} (a new variant
+ * without a branch would reach its {@code AssertionError}), and pins down the effects of each: which
+ * store and PostgreSQL verbs it calls, in which order, on the loop thread or through the {@link JobRunner}.
+ */
+@Timeout(30)
+class DecisionCoverageTest {
+
+    private static final String ME = "node2";
+    private static final LeaderTarget NODE1 = new LeaderTarget("node1", upstreamOf("node1"));
+    private static final HaConfig BOOTSTRAP_DCS = new HaConfig(20, 5, 5, 2_097_152L);
+    private static final Duration BACKOFF = Duration.ofSeconds(10);
+
+    private static final List<String> BOOTSTRAP_EFFECTS = List.of("store.claimInitialize", "pg.initdb", "pg.start",
+            "pg.createReplicationRole", "store.acquireLeader", "store.completeInitialize " + Views.SYSTEM_ID,
+            "store.seedConfig ttl=20");
+
+    /** The executor over recording fakes and a real {@link JobRunner} on a clock that only moves on request. */
+    static final class Rig implements AutoCloseable {
+
+        final CallLog log = new CallLog();
+        final RecordingClusterStore store = new RecordingClusterStore(log);
+        final RecordingPostgresControl postgres = new RecordingPostgresControl(log);
+        final ManualClock clock = new ManualClock();
+        final JobRunner jobs = new JobRunner(clock, BACKOFF, () -> { });
+        final DecisionExecutor executor = new DecisionExecutor(ME, store, postgres, jobs, BOOTSTRAP_DCS);
+
+        /** Executes on the calling (loop) thread, then waits for the job it submitted, if any, to end. */
+        Rig execute(Decision decision, Views.ViewBuilder view, Locals.LocalBuilder local) {
+            return execute(decision, view.build(), local.build());
+        }
+
+        Rig execute(Decision decision, ClusterView view, LocalState local) {
+            executor.execute(decision, view, local);
+            awaitJobEnd();
+            return this;
+        }
+
+        void awaitJobEnd() {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (jobs.current().filter(job -> !job.description().startsWith("backing off")).isPresent()) {
+                assertThat(System.nanoTime()).as("job still running: %s", jobs.current()).isLessThan(deadline);
+                LockSupport.parkNanos(1_000_000);
+            }
+        }
+
+        @Override
+        public void close() {
+            jobs.close();
+        }
+    }
+
+    /** One instance of a variant, the situation it is executed in, and the effects that must follow. */
+    record Example(Decision decision, Views.ViewBuilder view, Locals.LocalBuilder local, List<String> effects) {
+    }
+
+    private static final Map<Class<? extends Decision>, Example> ONE_OF_EACH = Map.of(
+            Bootstrap.class, new Example(new Bootstrap("the cluster is not initialized"),
+                    Views.uninitialized(), Locals.noData(ME), BOOTSTRAP_EFFECTS),
+            CloneFrom.class, new Example(new CloneFrom(NODE1, "no data directory"),
+                    Views.initializedWithLeader("node1"), Locals.noData(ME),
+                    List.of("pg.basebackup node1.db:5432", "pg.start")),
+            StartPostgres.class, new Example(new StartPostgres(Optional.of(NODE1), "PostgreSQL is not running"),
+                    Views.initializedWithLeader("node1"), Locals.stopped(ME),
+                    List.of("pg.configure standby upstream=node1.db:5432", "pg.start")),
+            AcquireAndPromote.class, new Example(new AcquireAndPromote(true, "the best candidate"),
+                    Views.initializedWithoutLeader(), Locals.runningStandby(ME),
+                    List.of("store.acquireLeader", "pg.promote")),
+            KeepLeading.class, new Example(new KeepLeading("leading"),
+                    Views.initializedWithLeader(ME), Locals.runningPrimary(ME).lsn("0/3000060"),
+                    List.of("store.renewLeader " + ME, "store.publishStatus 0/3000060")),
+            Follow.class, new Example(new Follow(NODE1, "following the new leader"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME).streamingFrom(upstreamOf("node3")),
+                    List.of("pg.follow node1.db:5432")),
+            KeepFollowing.class, new Example(new KeepFollowing(NODE1, "streaming from the leader"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME).streamingFrom(upstreamOf("node1")),
+                    List.of()),
+            Demote.class, new Example(new Demote(Optional.empty(), "etcd is unreachable"),
+                    Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(5)),
+                    List.of("store.releaseLeader", "pg.stop", "pg.configure standby upstream=none", "pg.start")),
+            Wait.class, new Example(new Wait("nothing to do"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME), List.of()));
+
+    @TestFactory
+    Stream<DynamicTest> everyVariantOfDecisionIsHandledByTheExecutor() {
+        Class<?>[] variants = Decision.class.getPermittedSubclasses();
+        assertThat(variants).as("Decision must stay a sealed interface").isNotNull().isNotEmpty();
+        return Arrays.stream(variants).map(variant -> dynamicTest(variant.getSimpleName(), () -> {
+            Example example = ONE_OF_EACH.get(variant);
+            assertThat(example).as("no example for %s: add one to ONE_OF_EACH, and a branch to DecisionExecutor",
+                    variant.getSimpleName()).isNotNull();
+            assertThat(example.decision()).isInstanceOf(variant);
+            try (Rig rig = new Rig()) {
+                assertThatCode(() -> rig.execute(example.decision(), example.view(), example.local()))
+                        .as("executing %s", example.decision()).doesNotThrowAnyException();
+                assertThat(rig.log.calls()).as("effects of %s", variant.getSimpleName())
+                        .containsExactlyElementsOf(example.effects());
+                assertThat(rig.jobs.current()).as("job state after %s", variant.getSimpleName()).isEmpty();
+            }
+        }));
+    }
+
+    @Nested
+    class Bootstrapping {
+
+        @Test
+        void claimsInitializeThenInitializesStartsTakesTheLeaderKeyAndRecordsTheSystemIdentifier() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new Bootstrap("not initialized"), Views.uninitialized(), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).containsExactlyElementsOf(BOOTSTRAP_EFFECTS);
+            }
+        }
+
+        @Test
+        void runsAsAJobThatImpliesInitializingWhileItRuns() {
+            try (Rig rig = new Rig()) {
+                CountDownLatch release = new CountDownLatch(1);
+                rig.postgres.hold("initdb", release);
+
+                rig.executor.execute(new Bootstrap("not initialized"), Views.uninitialized().build(), Locals.noData(ME).build());
+
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> {
+                    assertThat(job.description()).isEqualTo("bootstrap of a new cluster in progress");
+                    assertThat(job.impliedState()).isEqualTo(PgState.INITIALIZING);
+                });
+                release.countDown();
+                rig.awaitJobEnd();
+                assertThat(rig.jobs.current()).isEmpty();
+            }
+        }
+
+        @Test
+        void losingTheClaimToAnotherMemberDoesNothingElse() {
+            try (Rig rig = new Rig()) {
+                rig.store.refuse("claimInitialize");
+
+                rig.execute(new Bootstrap("not initialized"), Views.uninitialized(), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.claimInitialize");
+                assertThat(rig.jobs.current()).isEmpty();
+            }
+        }
+
+        @Test
+        void aFailedStartDiscardsTheNewDataDirectoryAndCancelsTheClaim() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("start");
+
+                rig.execute(new Bootstrap("not initialized"), Views.uninitialized(), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.claimInitialize", "pg.initdb", "pg.start",
+                        "pg.discardNewDataDirectory", "store.releaseLeader", "store.cancelInitialize");
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> {
+                    assertThat(job.description()).isEqualTo("backing off after a failed bootstrap of a new cluster");
+                    assertThat(job.impliedState()).isEqualTo(PgState.STOPPED);
+                });
+            }
+        }
+
+        @Test
+        void losingTheLeaderKeyDuringBootstrapUndoesIt() {
+            try (Rig rig = new Rig()) {
+                rig.store.refuse("acquireLeader");
+
+                rig.execute(new Bootstrap("not initialized"), Views.uninitialized(), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.claimInitialize", "pg.initdb", "pg.start",
+                        "pg.createReplicationRole", "store.acquireLeader", "pg.discardNewDataDirectory",
+                        "store.releaseLeader", "store.cancelInitialize");
+                assertThat(rig.log.calls()).doesNotContain("store.completeInitialize " + Views.SYSTEM_ID);
+            }
+        }
+
+        @Test
+        void aMissingSystemIdentifierFailsTheBootstrapBeforeTheLeaderKeyIsTaken() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.withoutSystemIdentifier();
+
+                rig.execute(new Bootstrap("not initialized"), Views.uninitialized(), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.claimInitialize", "pg.initdb", "pg.start",
+                        "pg.createReplicationRole", "pg.discardNewDataDirectory", "store.releaseLeader",
+                        "store.cancelInitialize");
+            }
+        }
+
+        /**
+         * Fails against the current executor: its catch block calls releaseLeader() then cancelInitialize() with
+         * nothing between them, so when releaseLeader throws (etcd trouble is the likely reason the bootstrap
+         * failed in the first place) the claim is never cancelled. The initialize key has no lease, so it stays
+         * "" and every member without data waits "another member is initializing the cluster" forever.
+         */
+        @Test
+        void aFailedBootstrapCancelsTheClaimEvenWhenReleasingTheLeaderKeyFails() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("start");
+                rig.store.fail("releaseLeader");
+
+                rig.execute(new Bootstrap("not initialized"), Views.uninitialized(), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).contains("pg.discardNewDataDirectory", "store.cancelInitialize");
+            }
+        }
+    }
+
+    @Nested
+    class TakingTheLeaderKey {
+
+        @Test
+        void aStandbyTakesTheKeyThenPromotes() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new AcquireAndPromote(true, "best candidate"), Views.initializedWithoutLeader(),
+                        Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote");
+            }
+        }
+
+        @Test
+        void aMemberThatAlreadyHoldsTheKeyRenewsItInsteadOfCreatingIt() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new AcquireAndPromote(true, "holds the key as a standby"), Views.initializedWithLeader(ME),
+                        Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.renewLeader " + ME, "pg.promote");
+            }
+        }
+
+        @Test
+        void aPrimaryTakesTheKeyWithoutPromoting() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new AcquireAndPromote(false, "best candidate"), Views.initializedWithoutLeader(),
+                        Locals.runningPrimary(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader");
+            }
+        }
+
+        @Test
+        void losingTheRaceForTheKeyMeansNoPromotion() {
+            try (Rig rig = new Rig()) {
+                rig.store.refuse("acquireLeader");
+
+                rig.execute(new AcquireAndPromote(true, "best candidate"), Views.initializedWithoutLeader(),
+                        Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader");
+            }
+        }
+
+        @Test
+        void aKeyThatNoLongerNamesThisMemberMeansNoPromotion() {
+            try (Rig rig = new Rig()) {
+                rig.store.refuse("renewLeader");
+
+                rig.execute(new AcquireAndPromote(true, "holds the key as a standby"), Views.initializedWithLeader(ME),
+                        Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.renewLeader " + ME);
+            }
+        }
+    }
+
+    @Nested
+    class Leading {
+
+        @Test
+        void renewsTheKeyEveryCycleButPublishesThePositionOnlyWhenItMoves() {
+            try (Rig rig = new Rig()) {
+                Views.ViewBuilder view = Views.initializedWithLeader(ME);
+
+                rig.execute(new KeepLeading("leading"), view, Locals.runningPrimary(ME).lsn("0/3000060"));
+                rig.execute(new KeepLeading("leading"), view, Locals.runningPrimary(ME).lsn("0/3000060"));
+                rig.execute(new KeepLeading("leading"), view, Locals.runningPrimary(ME).lsn("0/3000100"));
+
+                assertThat(rig.log.calls()).containsExactly(
+                        "store.renewLeader " + ME, "store.publishStatus 0/3000060",
+                        "store.renewLeader " + ME,
+                        "store.renewLeader " + ME, "store.publishStatus 0/3000100");
+            }
+        }
+    }
+
+    @Nested
+    class Following {
+
+        @Test
+        void followPointsTheRunningStandbyAtTheLeaderWithoutARestart() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new Follow(NODE1, "following"), Views.initializedWithLeader("node1"), Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.follow node1.db:5432");
+                assertThat(rig.jobs.current()).isEmpty();
+            }
+        }
+
+        @Test
+        void cloneTakesABaseBackupFromTheLeaderThenStarts() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new CloneFrom(NODE1, "no data"), Views.initializedWithLeader("node1"), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.basebackup node1.db:5432", "pg.start");
+            }
+        }
+
+        @Test
+        void aFailedCloneBacksOff() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("basebackup");
+
+                rig.execute(new CloneFrom(NODE1, "no data"), Views.initializedWithLeader("node1"), Locals.noData(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.basebackup node1.db:5432");
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> assertThat(job.description())
+                        .isEqualTo("backing off after a failed clone from node1 (node1.db:5432)"));
+            }
+        }
+
+        @Test
+        void aStartWithoutAKnownLeaderConfiguresAStandbyWithNoUpstream() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new StartPostgres(Optional.empty(), "not running"), Views.initializedWithoutLeader(),
+                        Locals.stopped(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.configure standby upstream=none", "pg.start");
+            }
+        }
+    }
+
+    @Nested
+    class Demoting {
+
+        @Test
+        void aLeaderReleasesTheKeyStopsOnTheLoopThreadThenRestartsAsAStandbyInAJob() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new Demote(Optional.empty(), "etcd is unreachable"), Views.initializedWithLeader(ME),
+                        Locals.runningPrimary(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.releaseLeader", "pg.stop",
+                        "pg.configure standby upstream=none", "pg.start");
+            }
+        }
+
+        @Test
+        void stopsBeforeExecuteReturns() {
+            try (Rig rig = new Rig()) {
+                CountDownLatch release = new CountDownLatch(1);
+                rig.postgres.hold("configure", release);
+
+                rig.executor.execute(new Demote(Optional.of(NODE1), "another leader"),
+                        Views.initializedWithLeader("node1").build(), Locals.runningPrimary(ME).build());
+
+                assertThat(rig.log.calls()).containsExactly("pg.stop");
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> {
+                    assertThat(job.description()).isEqualTo("restart as a standby in progress");
+                    assertThat(job.impliedState()).isEqualTo(PgState.STARTING);
+                });
+                release.countDown();
+                rig.awaitJobEnd();
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.configure standby upstream=node1.db:5432",
+                        "pg.start");
+            }
+        }
+
+        @Test
+        void aPrimaryWithoutTheKeyDoesNotTouchTheOtherLeadersKey() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new Demote(Optional.of(NODE1), "another leader"), Views.initializedWithLeader("node1"),
+                        Locals.runningPrimary(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.configure standby upstream=node1.db:5432",
+                        "pg.start");
+            }
+        }
+
+        @Test
+        void stopsEvenWhenTheKeyCannotBeReleased() {
+            try (Rig rig = new Rig()) {
+                rig.store.fail("releaseLeader");
+
+                rig.execute(new Demote(Optional.empty(), "etcd is unreachable"), Views.initializedWithLeader(ME),
+                        Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(2)));
+
+                assertThat(rig.log.calls()).containsExactly("store.releaseLeader", "pg.stop",
+                        "pg.configure standby upstream=none", "pg.start");
+            }
+        }
+    }
+}
