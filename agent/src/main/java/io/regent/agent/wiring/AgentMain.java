@@ -49,6 +49,9 @@ public final class AgentMain {
             agent.close();
             context.close();
             stopped.countDown();
+            // an orderly stop is a success (the JVM would report 143 for SIGTERM); logging is synchronous,
+            // so nothing is lost by not waiting for other hooks
+            Runtime.getRuntime().halt(0);
         }, "regent-shutdown"));
         try {
             agent.start();
