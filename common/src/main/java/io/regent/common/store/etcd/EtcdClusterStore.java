@@ -154,6 +154,9 @@ final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public void publishMember(Member member) {
+        if (!member.name().equals(memberName)) {
+            throw new IllegalArgumentException("this store acts for " + memberName + ", not for " + member.name());
+        }
         await("publish member", client.getKVClient().put(bytes(keys.member(memberName)), bytes(JsonCodec.encodeMember(member)),
                 PutOption.builder().withLeaseId(requireLease()).build()));
     }
