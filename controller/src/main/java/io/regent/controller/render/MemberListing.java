@@ -1,0 +1,86 @@
+package io.regent.controller.render;
+
+import io.regent.common.model.ClusterView;
+import io.regent.common.model.KeyProblem;
+import io.regent.common.model.Lsn;
+import io.regent.common.model.Member;
+import io.regent.common.model.Role;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What {@code regentctl list} shows, computed from one {@link ClusterView}: a title (cluster name and
+ * system identifier), one {@link MemberRow} per member in name order, and warnings about what the
+ * view could not explain (unreadable keys, a leader key naming a member that has no member key).
+ * Renderers only lay this out; every judgement about roles and lag is made here.
+ */
+public record MemberListing(String scope, Initialization initialization, String systemIdentifier,
+                            List<MemberRow> rows, List<String> warnings) {
+
+    /** Whether the cluster has a system identifier yet (the {@code initialize} key). */
+    public enum Initialization { INITIALIZED, IN_PROGRESS, NOT_INITIALIZED }
+
+    public static final String ROLE_PRIMARY = "primary";
+    public static final String ROLE_PRIMARY_WITHOUT_LOCK = "primary (no lock)";
+
+    public MemberListing {
+        rows = List.copyOf(rows);
+        warnings = List.copyOf(warnings);
+    }
+
+    public static MemberListing of(String scope, ClusterView view) {
+        Optional<String> leaderName = view.leader().map(lock -> lock.name());
+        Optional<Lsn> leaderLsn = view.leaderMember().flatMap(Member::lsn);
+        List<MemberRow> rows = new ArrayList<>();
+        int id = 1;
+        for (Member member : view.membersByName()) {
+            boolean holdsLock = leaderName.filter(member.name()::equals).isPresent();
+            rows.add(new MemberRow(
+                    id++,
+                    member.name(),
+                    role(member, holdsLock),
+                    member.state().wire(),
+                    holdsLock ? "" : member.upstream(),
+                    member.tags().location(),
+                    member.tags().priority(),
+                    member.timeline(),
+                    holdsLock ? LsnLag.LEADER : LsnLag.between(leaderLsn, member.lsn()),
+                    ConnectionStrings.redact(member.connUrl())));
+        }
+        List<String> warnings = new ArrayList<>();
+        leaderName.filter(name -> view.member(name).isEmpty()).ifPresent(name -> warnings.add(
+                "the leader key names '" + name + "', which has no member key (lag shown as unknown)"));
+        for (KeyProblem problem : view.problems()) {
+            warnings.add("ignored unreadable key " + problem.key() + ": " + problem.reason());
+        }
+        return new MemberListing(scope, initialization(view), view.initialize().orElse(""), rows, warnings);
+    }
+
+    private static String role(Member member, boolean holdsLock) {
+        if (holdsLock) {
+            return ROLE_PRIMARY;
+        }
+        if (member.role() == Role.PRIMARY) {
+            return ROLE_PRIMARY_WITHOUT_LOCK;
+        }
+        return member.role().wire();
+    }
+
+    private static Initialization initialization(ClusterView view) {
+        if (view.isInitialized()) {
+            return Initialization.INITIALIZED;
+        }
+        return view.isBeingInitialized() ? Initialization.IN_PROGRESS : Initialization.NOT_INITIALIZED;
+    }
+
+    /** {@code Cluster: demo (system identifier 7301234567890123456)}. */
+    public String title() {
+        String identity = switch (initialization) {
+            case INITIALIZED -> "system identifier " + systemIdentifier;
+            case IN_PROGRESS -> "initialization in progress";
+            case NOT_INITIALIZED -> "not initialized";
+        };
+        return "Cluster: " + scope + " (" + identity + ")";
+    }
+}
