@@ -17,6 +17,7 @@
 REGENT_HOME="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd -P)"
 REGENT_USER="${REGENT_USER:-regent}"
 REGENT_LIB_DIR="${REGENT_LIB_DIR:-/var/lib/regent/lib}"
+PG_BIN="${REGENT_PG_BIN:-/usr/lib/postgresql/15/bin}"
 PROG="${PROG:-$(basename "$0")}"
 
 AGENT_JAR_BUILT="$REGENT_HOME/agent/target/regent-agent.jar"
@@ -162,4 +163,39 @@ readable_jar() {
     fi
     regent_can_read "$copy" || die "$copy is not readable by $REGENT_USER either: check the permissions of its directories"
     printf '%s\n' "$copy"
+}
+
+# install_server_packages: etcd and PostgreSQL 15 from Debian, when missing (root only; others are
+# told what to install). Debian's postgresql package would create and start a "main" cluster on
+# port 5432; Regent's nodes are their own clusters, so that is switched off before installing.
+install_server_packages() {
+    local missing=()
+    command -v etcd >/dev/null 2>&1 || missing+=(etcd-server)
+    command -v etcdctl >/dev/null 2>&1 || missing+=(etcd-client)
+    [ -x "$PG_BIN/pg_ctl" ] || missing+=(postgresql-15)
+    command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    is_root || die "missing: ${missing[*]}. Install them as root (apt-get install ${missing[*]}), or run this as root, which does it"
+    if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+        install -d /etc/postgresql-common
+        echo "create_main_cluster = false" >/etc/postgresql-common/createcluster.conf
+    fi
+    log "installing ${missing[*]} (apt-get)"
+    apt-get update -qq >&2 || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+        || die "apt-get install ${missing[*]} failed"
+    [ -x "$PG_BIN/pg_ctl" ] || die "$PG_BIN/pg_ctl is still missing (set REGENT_PG_BIN to PostgreSQL 15's bin directory)"
+}
+
+# install_build_tools: a JDK 17 and Maven, when missing (root only).
+install_build_tools() {
+    local missing=()
+    command -v javac >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
+    command -v mvn >/dev/null 2>&1 || missing+=(maven)
+    [ "${#missing[@]}" -eq 0 ] && return 0
+    is_root || die "missing: ${missing[*]}. Install them as root (apt-get install ${missing[*]})"
+    log "installing ${missing[*]} (apt-get)"
+    apt-get update -qq >&2 || die "apt-get update failed"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2 \
+        || die "apt-get install ${missing[*]} failed"
 }

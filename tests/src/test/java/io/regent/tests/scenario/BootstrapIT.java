@@ -112,6 +112,29 @@ class BootstrapIT {
 
     @Test
     @Order(4)
+    void regentctlListShowsThePrimaryAndItsStreamingStandbys() throws Exception {
+        AgentProcess primary = cluster.awaitPrimary(BOOTSTRAP);
+        String etcdUrl = String.join(",", etcd.clientEndpoints());
+
+        JsonNode rows = JSON.readTree(Regentctl.run("--etcd", etcdUrl, "--scope", cluster.scope(), "list", "-f", "json"));
+        String table = Regentctl.run("--etcd", etcdUrl, "--scope", cluster.scope(), "list");
+
+        assertThat(rows).hasSize(3);
+        for (JsonNode row : rows) {
+            boolean isPrimary = row.path("name").asText().equals(primary.name());
+            assertThat(row.path("role").asText()).isEqualTo(isPrimary ? "primary" : "replica");
+            assertThat(row.path("status").asText()).isEqualTo("running");
+            assertThat(row.path("timeline").asInt()).isEqualTo(1);
+            if (!isPrimary) {
+                assertThat(row.path("upstream").asText()).isEqualTo(primary.name());
+            }
+        }
+        assertThat(table.lines().findFirst().orElseThrow()).startsWith("Cluster: " + cluster.scope() + " (system identifier ");
+        assertThat(table).contains("ID | Name  | Role    | Status  | Upstream | Location | Priority | Timeline | LSN_Lag | Connection string");
+    }
+
+    @Test
+    @Order(5)
     void aFourthNodeAddedToTheRunningClusterClonesAndStreams() throws Exception {
         AgentProcess primary = cluster.awaitPrimary(BOOTSTRAP);
         AgentProcess added = cluster.addNode();
