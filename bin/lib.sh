@@ -25,8 +25,10 @@ CTL_JAR_BUILT="$REGENT_HOME/controller/target/regentctl.jar"
 AGENT_JAR="${REGENT_AGENT_JAR:-$AGENT_JAR_BUILT}"
 CTL_JAR="${REGENT_CTL_JAR:-$CTL_JAR_BUILT}"
 
-# The agent: a bounded heap (it holds little: one cluster snapshot, a REST server).
-AGENT_JVM_OPTS=(-Xmx256m)
+# The agent: a small bounded heap (it holds little: one cluster snapshot, a REST server), the serial
+# collector and the C1 compiler only: measured on the demo, RSS ~115 MB instead of ~170 MB, and less
+# CPU spent compiling on a 2-core machine.
+AGENT_JVM_OPTS=(-Xms16m -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=32m -Xss512k)
 # The CLI: short-lived, so start fast rather than run fast (C1 only, serial GC): about twice as fast
 # to print a listing.
 CTL_JVM_OPTS=(-Xmx128m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC)

@@ -8,6 +8,7 @@ import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.HaConfig;
 import io.regent.common.config.NodeConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
 import io.regent.common.model.Role;
@@ -57,6 +58,8 @@ public final class HaLoop implements AutoCloseable {
     private Member lastPublished;
     private long lastPublishedNanos;
     private AutoCloseable watch;
+    /** The leader as of the last snapshot, for the watch callback's filter; null when there is none. */
+    private volatile String currentLeader;
 
     public HaLoop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
                   DecisionExecutor executor, StatusBoard board, LoopSignal signal, MonotonicClock clock) {
@@ -138,14 +141,27 @@ public final class HaLoop implements AutoCloseable {
     private void ensureWatch(boolean reachable) {
         if (watch == null && reachable) {
             try {
-                watch = store.watch(signal::wake);
+                watch = store.watch(this::onStoreChange);
             } catch (RuntimeException e) {
                 LOG.warn("cannot watch etcd yet: {}", e.getMessage());
             }
         }
     }
 
+    /**
+     * Runs on an etcd thread: wakes the loop for changes that can alter a decision. Other members'
+     * routine position updates only matter while there is no leader (an election compares them) or
+     * when they come from the leader itself.
+     */
+    private void onStoreChange(ClusterStore.Change change) {
+        String leader = currentLeader;
+        if (change.clusterKeys() || leader == null || change.members().contains(leader)) {
+            signal.wake();
+        }
+    }
+
     private void trackLeaderless(ClusterView view) {
+        currentLeader = view.leader().map(LeaderLock::name).orElse(null);
         if (view.hasLeader()) {
             leaderless = null;
             sawLeader = true;

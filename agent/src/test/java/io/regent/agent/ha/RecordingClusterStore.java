@@ -102,7 +102,7 @@ final class RecordingClusterStore implements ClusterStore {
     }
 
     @Override
-    public AutoCloseable watch(Runnable onChange) {
+    public AutoCloseable watch(java.util.function.Consumer<Change> onChange) {
         throw new UnsupportedOperationException("the loop, not the executor, watches the store");
     }
 

@@ -4,6 +4,8 @@ import io.regent.common.config.HaConfig;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One member's view of the distributed store: the reads and the few ownership writes the HA loop
@@ -50,8 +52,20 @@ public interface ClusterStore extends ClusterReader {
     boolean seedConfig(HaConfig config);
 
     /**
-     * Calls {@code onChange} whenever anything under the cluster prefix changes. The callback runs
-     * on an etcd client thread and may be late or repeated: it must only wake the loop, never act.
+     * Calls {@code onChange} whenever another writer changes anything under the cluster prefix (this
+     * member's own member-key writes are not reported). The callback runs on an etcd client thread and
+     * may be late or repeated: it must only wake the loop, never act.
      */
-    AutoCloseable watch(Runnable onChange);
+    AutoCloseable watch(Consumer<Change> onChange);
+
+    /**
+     * What one watch notification touched: the member keys by member name, and whether any other
+     * cluster key (leader, config, initialize, status, failover…) changed.
+     */
+    record Change(Set<String> members, boolean clusterKeys) {
+
+        public Change {
+            members = Set.copyOf(members);
+        }
+    }
 }

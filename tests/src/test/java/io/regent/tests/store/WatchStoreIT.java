@@ -9,6 +9,7 @@ import io.regent.tests.fixture.Timing;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,8 +34,12 @@ class WatchStoreIT {
             writer.keepAlive();
             foreign.keepAlive();
             AtomicInteger callbacks = new AtomicInteger();
+            AtomicReference<ClusterStore.Change> lastChange = new AtomicReference<>();
 
-            AutoCloseable watch = watcher.watch(callbacks::incrementAndGet);
+            AutoCloseable watch = watcher.watch(change -> {
+                lastChange.set(change);
+                callbacks.incrementAndGet();
+            });
             try {
                 // the watch is set up asynchronously: write until the first callback proves it is live
                 await("the first callback after a member write")
@@ -44,7 +49,17 @@ class WatchStoreIT {
                             writer.publishMember(Stores.member("node2"));
                             return callbacks.get() > 0;
                         });
+                assertThat(lastChange.get().members()).containsExactly("node2");
+                assertThat(lastChange.get().clusterKeys()).isFalse();
                 awaitNoCallbackFor(QUIET, callbacks);
+
+                int beforeOwn = callbacks.get();
+                watcher.keepAlive();
+                watcher.publishMember(Stores.member("node1"));
+                await("no callback for the watcher's own member key")
+                        .during(QUIET)
+                        .atMost(Timing.scaled(QUIET).plusSeconds(2))
+                        .until(() -> callbacks.get() == beforeOwn);
 
                 int beforeForeign = callbacks.get();
                 foreign.publishMember(Stores.member("node9"));
@@ -59,6 +74,8 @@ class WatchStoreIT {
                 await("a callback after a write by another client")
                         .atMost(Timing.seconds(5))
                         .until(() -> callbacks.get() > beforeEtcdctl);
+                assertThat(lastChange.get().clusterKeys()).isTrue();
+                assertThat(lastChange.get().members()).isEmpty();
 
                 awaitNoCallbackFor(QUIET, callbacks);
                 int beforeDelete = callbacks.get();

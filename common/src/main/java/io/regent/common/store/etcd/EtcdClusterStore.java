@@ -3,6 +3,7 @@ package io.regent.common.store.etcd;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
@@ -25,7 +26,11 @@ import io.regent.common.store.StoreUnavailableException;
 import io.regent.common.time.MonotonicClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -172,21 +177,28 @@ final class EtcdClusterStore implements ClusterStore {
     }
 
     @Override
-    public AutoCloseable watch(Runnable onChange) {
-        String ownMemberKey = memberName == null ? "" : keys.member(memberName);
+    public AutoCloseable watch(Consumer<Change> onChange) {
         Watch.Watcher watcher = client.getWatchClient().watch(bytes(keys.prefix()),
                 WatchOption.builder().isPrefix(true).build(),
                 response -> {
-                    // our own member-key writes need not wake us: we know what we wrote
-                    boolean foreign = response.getEvents().stream()
-                            .anyMatch(event -> !string(event.getKeyValue().getKey()).equals(ownMemberKey));
-                    if (foreign) {
-                        onChange.run();
+                    Set<String> members = new HashSet<>();
+                    boolean clusterKeys = false;
+                    for (WatchEvent event : response.getEvents()) {
+                        Optional<String> member = keys.memberName(string(event.getKeyValue().getKey()));
+                        if (member.isEmpty()) {
+                            clusterKeys = true;
+                        } else if (!member.get().equals(memberName)) {
+                            // our own member-key writes need not wake us: we know what we wrote
+                            members.add(member.get());
+                        }
+                    }
+                    if (clusterKeys || !members.isEmpty()) {
+                        onChange.accept(new Change(members, clusterKeys));
                     }
                 },
                 error -> {
                     LOG.warn("[{}] etcd watch failed ({}); the loop falls back to its tick", memberName, error.toString());
-                    onChange.run();
+                    onChange.accept(new Change(Set.of(), true));
                 });
         return watcher::close;
     }
