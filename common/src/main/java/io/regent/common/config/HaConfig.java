@@ -10,16 +10,21 @@ import java.time.Duration;
  * @param loopWait               seconds between HA loop cycles when nothing happens
  * @param retryTimeout           seconds an etcd or PostgreSQL call may take before it counts as failed
  * @param maximumLagOnFailover   bytes a standby may be behind the last leader position and still be promoted
+ * @param primaryStartTimeout    seconds the leader may take to bring its crashed PostgreSQL back before it
+ *                               gives up the leader key so that a standby takes over
  */
-public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long maximumLagOnFailover) {
+public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long maximumLagOnFailover,
+                       Integer primaryStartTimeout) {
 
-    public static final HaConfig DEFAULTS = new HaConfig(30, 10, 10, 1_048_576L);
+    public static final int DEFAULT_PRIMARY_START_TIMEOUT = 10;
+    public static final HaConfig DEFAULTS = new HaConfig(30, 10, 10, 1_048_576L, DEFAULT_PRIMARY_START_TIMEOUT);
 
     public HaConfig {
-        ttl = ttl == null ? DEFAULTS.ttl : ttl;
-        loopWait = loopWait == null ? DEFAULTS.loopWait : loopWait;
-        retryTimeout = retryTimeout == null ? DEFAULTS.retryTimeout : retryTimeout;
-        maximumLagOnFailover = maximumLagOnFailover == null ? DEFAULTS.maximumLagOnFailover : maximumLagOnFailover;
+        ttl = ttl == null ? 30 : ttl;
+        loopWait = loopWait == null ? 10 : loopWait;
+        retryTimeout = retryTimeout == null ? 10 : retryTimeout;
+        maximumLagOnFailover = maximumLagOnFailover == null ? 1_048_576L : maximumLagOnFailover;
+        primaryStartTimeout = primaryStartTimeout == null ? DEFAULT_PRIMARY_START_TIMEOUT : primaryStartTimeout;
     }
 
     /** Rejects (never clamps) timings that would let a lease expire before its owner notices. */
@@ -27,6 +32,7 @@ public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long
         positive(path + ".ttl", ttl);
         positive(path + ".loop_wait", loopWait);
         positive(path + ".retry_timeout", retryTimeout);
+        positive(path + ".primary_start_timeout", primaryStartTimeout);
         if (maximumLagOnFailover < 0) {
             throw new ConfigException(path + ".maximum_lag_on_failover", "must be >= 0 (got " + maximumLagOnFailover + ")");
         }
@@ -49,6 +55,10 @@ public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long
 
     public Duration loopWaitDuration() {
         return Duration.ofSeconds(loopWait);
+    }
+
+    public Duration primaryStartTimeoutDuration() {
+        return Duration.ofSeconds(primaryStartTimeout);
     }
 
     public Duration retryTimeoutDuration() {

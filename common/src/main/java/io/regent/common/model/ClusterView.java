@@ -13,6 +13,7 @@ import java.util.Optional;
  * @param initialize the system identifier once the cluster is bootstrapped; the empty string while a
  *                   member is bootstrapping it; absent on a cluster never initialized
  * @param optime     the last WAL position the leader published in {@code status}
+ * @param history    the timeline switches recorded in {@code history}, oldest first
  * @param problems   keys that were present but unreadable, ignored in this view
  */
 public record ClusterView(
@@ -22,16 +23,23 @@ public record ClusterView(
         Map<String, Member> members,
         Optional<HaConfig> config,
         Optional<Lsn> optime,
+        List<HistoryEntry> history,
         List<KeyProblem> problems) {
 
     public ClusterView {
         members = Map.copyOf(members);
+        history = List.copyOf(history);
         problems = List.copyOf(problems);
     }
 
     public static ClusterView empty(long revision) {
         return new ClusterView(revision, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
-                Optional.empty(), List.of());
+                Optional.empty(), List.of(), List.of());
+    }
+
+    /** Where {@code timeline} ended, if the history records it. */
+    public Optional<Lsn> switchPointOf(int timeline) {
+        return history.stream().filter(entry -> entry.timeline() == timeline).map(HistoryEntry::switchLsn).findFirst();
     }
 
     public boolean isInitialized() {

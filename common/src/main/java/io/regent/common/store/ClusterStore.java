@@ -1,6 +1,7 @@
 package io.regent.common.store;
 
 import io.regent.common.config.HaConfig;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
@@ -47,6 +48,12 @@ public interface ClusterStore extends ClusterReader {
 
     /** Writes the leader's last WAL position to {@code status}. */
     void publishStatus(Lsn optime);
+
+    /**
+     * Appends one entry to {@code history} (read, append, compare-and-swap on the key's revision,
+     * retried on conflict), so concurrent writers never lose each other's lines.
+     */
+    void appendHistory(HistoryEntry entry);
 
     /** Writes the dynamic configuration only if the key is absent (the bootstrapping member seeds it). */
     boolean seedConfig(HaConfig config);

@@ -16,6 +16,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
@@ -26,6 +27,7 @@ import io.regent.common.store.StoreUnavailableException;
 import io.regent.common.time.MonotonicClock;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -169,6 +171,35 @@ final class EtcdClusterStore implements ClusterStore {
     @Override
     public void publishStatus(Lsn optime) {
         await("publish status", client.getKVClient().put(bytes(keys.status()), bytes(JsonCodec.encodeStatus(optime))));
+    }
+
+    @Override
+    public void appendHistory(HistoryEntry entry) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            GetResponse current = await("read history", client.getKVClient().get(bytes(keys.history())));
+            List<HistoryEntry> history = new ArrayList<>();
+            Cmp unchanged;
+            if (current.getKvs().isEmpty()) {
+                unchanged = new Cmp(bytes(keys.history()), Cmp.Op.EQUAL, CmpTarget.createRevision(0));
+            } else {
+                try {
+                    history.addAll(JsonCodec.decodeHistory(string(current.getKvs().get(0).getValue())));
+                } catch (IllegalArgumentException e) {
+                    LOG.warn("[{}] history key is unreadable ({}); starting it afresh", memberName, e.getMessage());
+                }
+                unchanged = new Cmp(bytes(keys.history()), Cmp.Op.EQUAL,
+                        CmpTarget.modRevision(current.getKvs().get(0).getModRevision()));
+            }
+            history.add(entry);
+            TxnResponse response = await("append history", client.getKVClient().txn()
+                    .If(unchanged)
+                    .Then(Op.put(bytes(keys.history()), bytes(JsonCodec.encodeHistory(history)), PutOption.DEFAULT))
+                    .commit());
+            if (response.isSucceeded()) {
+                return;
+            }
+        }
+        throw new StoreUnavailableException("append history: the key kept changing under us", null);
     }
 
     @Override

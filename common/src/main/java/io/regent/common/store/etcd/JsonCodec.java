@@ -6,14 +6,19 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regent.common.config.HaConfig;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
 import io.regent.common.model.Role;
 import io.regent.common.model.Tags;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The JSON values stored in etcd, in Patroni's field names ({@code conn_url}, {@code xlog_location},
@@ -98,6 +103,46 @@ public final class JsonCodec {
 
     public static Lsn decodeStatus(String json) {
         return new Lsn(number(readObject(json), "optime"));
+    }
+
+    public static String encodeHistory(List<HistoryEntry> history) {
+        ArrayNode list = JSON.createArrayNode();
+        for (HistoryEntry entry : history) {
+            list.addArray().add(entry.timeline()).add(entry.switchLsn().value()).add(entry.reason())
+                    .add(entry.timestamp().toString()).add(entry.newLeader());
+        }
+        return write(list);
+    }
+
+    /** Reads Patroni's list of {@code [timeline, switch_lsn, reason, timestamp, new_leader?]}. */
+    public static List<HistoryEntry> decodeHistory(String json) {
+        JsonNode node;
+        try {
+            node = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        if (node == null || !node.isArray()) {
+            throw new IllegalArgumentException("expected a JSON list");
+        }
+        List<HistoryEntry> entries = new ArrayList<>();
+        for (JsonNode line : node) {
+            if (!line.isArray() || line.size() < 3 || !line.get(0).canConvertToInt() || !line.get(1).isIntegralNumber()
+                    || line.get(1).asLong() < 0) {
+                throw new IllegalArgumentException("entry " + entries.size() + " is not [timeline, switch_lsn, reason, …]");
+            }
+            Instant at = Instant.EPOCH;
+            if (line.size() > 3 && line.get(3).isTextual()) {
+                try {
+                    at = java.time.OffsetDateTime.parse(line.get(3).asText()).toInstant();
+                } catch (java.time.format.DateTimeParseException e) {
+                    at = Instant.parse(line.get(3).asText());
+                }
+            }
+            String leader = line.size() > 4 && line.get(4).isTextual() ? line.get(4).asText() : null;
+            entries.add(new HistoryEntry(line.get(0).asInt(), new Lsn(line.get(1).asLong()), line.get(2).asText(), at, leader));
+        }
+        return entries;
     }
 
     private static JsonNode readObject(String json) {

@@ -2,6 +2,7 @@ package io.regent.common.store.etcd;
 
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.KeyProblem;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -30,6 +31,7 @@ final class ViewDecoder {
         Optional<LeaderLock> leader = Optional.empty();
         Optional<HaConfig> config = Optional.empty();
         Optional<Lsn> optime = Optional.empty();
+        List<HistoryEntry> history = List.of();
         Map<String, Member> members = new HashMap<>();
         List<KeyProblem> problems = new ArrayList<>();
         for (StoredKey kv : stored) {
@@ -45,6 +47,8 @@ final class ViewDecoder {
                     leader = Optional.of(new LeaderLock(name, kv.modRevision(), kv.leaseId()));
                 } else if (key.equals(keys.config())) {
                     config = Optional.of(JsonCodec.decodeConfig(kv.value()));
+                } else if (key.equals(keys.history())) {
+                    history = JsonCodec.decodeHistory(kv.value());
                 } else if (key.equals(keys.status())) {
                     optime = Optional.of(JsonCodec.decodeStatus(kv.value()));
                 } else {
@@ -57,6 +61,6 @@ final class ViewDecoder {
                 problems.add(new KeyProblem(key, e.getMessage()));
             }
         }
-        return new ClusterView(revision, initialize, leader, members, config, optime, problems);
+        return new ClusterView(revision, initialize, leader, members, config, optime, history, problems);
     }
 }

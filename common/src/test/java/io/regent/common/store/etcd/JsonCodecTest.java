@@ -179,7 +179,7 @@ class JsonCodecTest {
 
         @Test
         void isWrittenWithPatroniFieldNames() throws Exception {
-            JsonNode json = tree(JsonCodec.encodeConfig(new HaConfig(30, 10, 10, 1_048_576L)));
+            JsonNode json = tree(JsonCodec.encodeConfig(new HaConfig(30, 10, 10, 1_048_576L, null)));
 
             assertThat(json.get("ttl").asInt()).isEqualTo(30);
             assertThat(json.get("loop_wait").asInt()).isEqualTo(10);
@@ -190,7 +190,7 @@ class JsonCodecTest {
 
         @Test
         void survivesARoundTrip() {
-            HaConfig config = new HaConfig(10, 1, 3, 0L);
+            HaConfig config = new HaConfig(10, 1, 3, 0L, null);
 
             assertThat(JsonCodec.decodeConfig(JsonCodec.encodeConfig(config))).isEqualTo(config);
         }
@@ -203,13 +203,13 @@ class JsonCodecTest {
                      "synchronous_mode": false, "check_timeline": true}
                     """;
 
-            assertThat(JsonCodec.decodeConfig(patroni)).isEqualTo(new HaConfig(30, 10, 10, 1_048_576L));
+            assertThat(JsonCodec.decodeConfig(patroni)).isEqualTo(new HaConfig(30, 10, 10, 1_048_576L, null));
         }
 
         @Test
         void fillsMissingSettingsWithDefaults() {
             assertThat(JsonCodec.decodeConfig("{}")).isEqualTo(HaConfig.DEFAULTS);
-            assertThat(JsonCodec.decodeConfig("{\"ttl\": 40}")).isEqualTo(new HaConfig(40, 10, 10, 1_048_576L));
+            assertThat(JsonCodec.decodeConfig("{\"ttl\": 40}")).isEqualTo(new HaConfig(40, 10, 10, 1_048_576L, null));
         }
 
         @Test
