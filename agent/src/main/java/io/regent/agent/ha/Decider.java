@@ -29,8 +29,13 @@ public final class Decider {
     }
 
     public static Decision decide(ClusterView view, LocalState local, HaConfig config) {
+        boolean holdsKey = view.leader().map(l -> l.isHeldBy(local.name())).orElse(false);
         if (local.job().isPresent()) {
             LocalState.RunningJob job = local.job().get();
+            if (job.failed() && holdsKey && local.storeReachable() && !local.running()) {
+                return new Demote(Optional.empty(), "PostgreSQL did not come back within primary_start_timeout ("
+                        + config.primaryStartTimeout() + " s); releasing the leader key so that a standby takes over");
+            }
             return new Wait(job.description());
         }
         if (!local.storeReachable()) {
@@ -46,15 +51,19 @@ public final class Decider {
         }
         Optional<LeaderLock> lock = view.leader();
         if (!local.running()) {
-            Optional<LeaderTarget> leader = lock.filter(l -> !l.isHeldBy(local.name())).flatMap(l -> target(view, l));
-            return new StartPostgres(leader, leader.map(l -> "PostgreSQL is not running; starting it as a standby of " + l)
-                    .orElse("PostgreSQL is not running; starting it in recovery until a leader is known"));
+            if (holdsKey) {
+                return new StartPostgres(true, Optional.empty(), "PostgreSQL of the leader is not running; restarting it"
+                        + " in place as the primary (primary_start_timeout " + config.primaryStartTimeout() + " s)");
+            }
+            Optional<LeaderTarget> leader = lock.flatMap(l -> target(view, l));
+            return new StartPostgres(false, leader, leader.map(l -> "PostgreSQL is not running; starting it as a standby of " + l)
+                    .orElse("PostgreSQL is not running; starting it in recovery until the leader's address is known"));
         }
         if (local.pg().isEmpty()) {
             return new Wait("PostgreSQL is running but does not accept connections yet");
         }
         PgProbe pg = local.pg().get();
-        if (lock.isPresent() && lock.get().isHeldBy(local.name())) {
+        if (holdsKey) {
             return pg.inRecovery()
                     ? new AcquireAndPromote(true, "this member holds the leader key but runs as a standby; promoting")
                     : new KeepLeading("leading the cluster on timeline " + pg.timeline());
@@ -103,6 +112,11 @@ public final class Decider {
         }
         LeaderTarget target = leader.get();
         if (pg.configuredUpstream().filter(target.upstream()::equals).isPresent()) {
+            // pointed at the leader, so if it does not stream, say why when the reason is divergence
+            Optional<String> divergence = divergence(view, lock, pg);
+            if (divergence.isPresent()) {
+                return new Wait(divergence.get());
+            }
             String how = pg.isStreamingFrom(target.upstream()) ? "streaming from" : "configured to stream from";
             return new KeepFollowing(target, how + " the leader " + target + " on timeline " + pg.timeline());
         }
@@ -110,9 +124,28 @@ public final class Decider {
                 + pg.configuredUpstream().map(Upstream::toString).orElse("no upstream") + ")");
     }
 
+    /**
+     * A standby whose WAL went past the point where its timeline ended on the leader's side cannot
+     * stream from the leader: PostgreSQL would wait forever. Says so, with the positions involved.
+     */
+    private static Optional<String> divergence(ClusterView view, LeaderLock lock, PgProbe pg) {
+        if (pg.isStreamingFrom(view.member(lock.name()).flatMap(m -> Upstream.fromConnUrl(m.connUrl())).orElse(null))) {
+            return Optional.empty();
+        }
+        Integer leaderTimeline = view.member(lock.name()).map(Member::timeline).orElse(null);
+        if (leaderTimeline == null || leaderTimeline <= pg.timeline()) {
+            return Optional.empty();
+        }
+        return view.switchPointOf(pg.timeline())
+                .filter(pg.replayed()::isAfter)
+                .map(switchPoint -> "this member's WAL diverged from the leader " + lock.name() + ": timeline "
+                        + pg.timeline() + " ended at " + switchPoint + " on the leader's side, but this member replayed up to "
+                        + pg.replayed() + "; it needs a rewind before it can follow");
+    }
+
     private static Decision withoutLeader(ClusterView view, LocalState local, PgProbe pg, HaConfig config) {
         LocalState.Leaderless leaderless = local.leaderless()
-                .orElse(new LocalState.Leaderless(view.revision(), java.time.Duration.ZERO, false));
+                .orElse(new LocalState.Leaderless(view.revision(), java.time.Duration.ZERO, false, Optional.empty()));
         Election.Verdict verdict = Election.judge(view, local, pg, config, leaderless);
         if (verdict instanceof Election.Won won) {
             return new AcquireAndPromote(pg.inRecovery(), won.reason());

@@ -29,8 +29,12 @@ public sealed interface Decision {
     record CloneFrom(LeaderTarget leader, String reason) implements Decision {
     }
 
-    /** Start the stopped PostgreSQL in recovery, streaming from {@code upstream} when a leader is known. */
-    record StartPostgres(Optional<LeaderTarget> upstream, String reason) implements Decision {
+    /**
+     * Start the stopped PostgreSQL: as the primary when this member holds the leader key (crash
+     * recovery in place, bounded by {@code primary_start_timeout}), else in recovery, streaming from
+     * {@code upstream} when a leader is known.
+     */
+    record StartPostgres(boolean asPrimary, Optional<LeaderTarget> upstream, String reason) implements Decision {
     }
 
     /** Take (or re-attach) the leader key and, if still a standby, promote. */

@@ -14,10 +14,12 @@ import io.regent.agent.postgres.PostgresControl;
 import io.regent.agent.postgres.Upstream;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.PgState;
 import io.regent.common.store.ClusterStore;
+import java.time.Clock;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,23 +38,37 @@ public final class DecisionExecutor {
     private final PostgresControl postgres;
     private final JobRunner jobs;
     private final HaConfig bootstrapConfig;
+    private final Clock clock;
     private Lsn lastPublishedOptime;
 
-    public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig) {
+    public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig,
+                            Clock clock) {
         this.name = name;
+        this.clock = clock;
         this.store = store;
         this.postgres = postgres;
         this.jobs = jobs;
         this.bootstrapConfig = bootstrapConfig;
     }
 
-    public void execute(Decision decision, ClusterView view, LocalState local) {
+    public void execute(Decision decision, ClusterView view, LocalState local, HaConfig config) {
         if (decision instanceof Bootstrap) {
             jobs.submit("bootstrap of a new cluster", PgState.INITIALIZING, this::bootstrap);
         } else if (decision instanceof CloneFrom clone) {
             jobs.submit("clone from " + clone.leader(), PgState.CREATING_REPLICA, () -> {
                 postgres.basebackup(clone.leader().upstream());
                 postgres.start();
+            });
+        } else if (decision instanceof StartPostgres start && start.asPrimary()) {
+            jobs.submit("restart of the leader's PostgreSQL", PgState.STARTING, () -> {
+                postgres.configure(false, Optional.empty());
+                try {
+                    postgres.start(config.primaryStartTimeoutDuration());
+                } catch (RuntimeException e) {
+                    // still in crash recovery past the bound: stop it, so the leader key can go to a standby
+                    postgres.stop();
+                    throw e;
+                }
             });
         } else if (decision instanceof StartPostgres start) {
             jobs.submit("start of PostgreSQL", PgState.STARTING, () -> {
@@ -118,10 +134,23 @@ public final class DecisionExecutor {
         if (acquire.needsPromotion()) {
             postgres.promote();
             LOG.info("promoted: this member is the new leader");
+            recordPromotion(acquire.reason());
         }
         if (!view.isInitialized()) {
             // the cluster's data outlived its etcd state (etcd wiped, or a bootstrapper died after initdb)
             postgres.systemIdentifier().ifPresent(store::completeInitialize);
+        }
+    }
+
+    /** Appends the timeline switch to {@code history}; the promotion stands even if this fails. */
+    private void recordPromotion(String reason) {
+        try {
+            postgres.lastTimelineSwitch().ifPresent(change -> {
+                store.appendHistory(new HistoryEntry(change.previousTimeline(), change.switchLsn(), reason, clock.instant(), name));
+                LOG.info("timeline {} ended at {}; recorded in the cluster history", change.previousTimeline(), change.switchLsn());
+            });
+        } catch (RuntimeException e) {
+            LOG.warn("could not record the promotion in the cluster history: {}", e.getMessage());
         }
     }
 
@@ -133,7 +162,7 @@ public final class DecisionExecutor {
         });
         local.pg().ifPresent(pg -> {
             if (!pg.position().equals(lastPublishedOptime)) {
-                store.publishStatus(pg.position());
+                store.publishStatus(pg.position(), local.tags().location());
                 lastPublishedOptime = pg.position();
             }
         });

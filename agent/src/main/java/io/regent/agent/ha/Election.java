@@ -13,20 +13,22 @@ import java.util.Optional;
 /**
  * Who should take the leader key when there is none. Pure: reads a snapshot, returns a verdict.
  *
- * <p>Candidates are ranked by timeline, then WAL position, then priority, then name (the earlier name
- * wins a perfect tie, so two agents never both believe they won). Only members that have published
+ * <p>Candidates are ranked by timeline, then WAL position, then priority, then being in the same
+ * {@code location} as the former leader, then name (the earlier name wins a perfect tie, so two agents
+ * never both believe they won). Only members that have published
  * since the cluster became leaderless count, so a position from before the loss cannot win or block
  * the election; a member that stays silent is ignored after the settle window.
  */
 final class Election {
 
-    /** A member's claim: what it has and how much it wants it. */
-    record Claim(String name, int timeline, Lsn position, int priority) {
+    /** A member's claim: what it has, how much it wants it, and whether it sits where the old leader sat. */
+    record Claim(String name, int timeline, Lsn position, int priority, boolean besideFormerLeader) {
     }
 
     static final Comparator<Claim> BEST_FIRST = Comparator.comparingInt(Claim::timeline).reversed()
             .thenComparing(Claim::position, Comparator.reverseOrder())
             .thenComparing(Comparator.comparingInt(Claim::priority).reversed())
+            .thenComparing(Claim::besideFormerLeader, Comparator.reverseOrder())
             .thenComparing(Claim::name);
 
     /** The verdict for this member: win, or wait with the reason. */
@@ -72,20 +74,24 @@ final class Election {
             return new NotYet("no leader; waiting " + remaining(settle, leaderless) + " for "
                     + names(silent) + " to publish a position");
         }
-        Claim mine = new Claim(local.name(), pg.timeline(), pg.position(), local.tags().priority());
+        Optional<String> formerLocation = leaderless.formerLeaderLocation();
+        Claim mine = new Claim(local.name(), pg.timeline(), pg.position(), local.tags().priority(),
+                formerLocation.filter(local.tags().location()::equals).isPresent());
         Optional<Claim> better = others(view, local).stream()
                 .filter(m -> m.modRevision() > leaderless.sinceRevision())
                 .filter(Member::isRunning)
                 .filter(m -> !m.tags().nofailover())
                 .filter(m -> m.lsn().isPresent() && m.timeline() != null)
-                .map(m -> new Claim(m.name(), m.timeline(), m.lsn().get(), m.tags().priority()))
+                .map(m -> new Claim(m.name(), m.timeline(), m.lsn().get(), m.tags().priority(),
+                        formerLocation.filter(m.tags().location()::equals).isPresent()))
                 .filter(other -> BEST_FIRST.compare(other, mine) < 0)
                 .min(BEST_FIRST);
         if (better.isPresent()) {
             Claim b = better.get();
             return new NotYet("no leader; " + b.name() + " is a better candidate (timeline " + b.timeline() + ", lsn "
-                    + b.position() + ", priority " + b.priority() + ") than this member (timeline " + mine.timeline()
-                    + ", lsn " + mine.position() + ", priority " + mine.priority() + ")");
+                    + b.position() + ", priority " + b.priority() + (b.besideFormerLeader() ? ", beside the former leader" : "")
+                    + ") than this member (timeline " + mine.timeline() + ", lsn " + mine.position() + ", priority "
+                    + mine.priority() + ")");
         }
         Optional<Lsn> optime = view.optime();
         if (optime.isPresent() && optime.get().bytesAhead(mine.position()) > config.maximumLagOnFailover()) {

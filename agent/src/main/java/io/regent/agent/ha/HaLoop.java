@@ -111,7 +111,7 @@ public final class HaLoop implements AutoCloseable {
         Decision decision = Decider.decide(view, local, config);
         logReason(decision);
         try {
-            executor.execute(decision, view, local);
+            executor.execute(decision, view, local, config);
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
             LOG.debug("failure detail", e);
@@ -166,11 +166,13 @@ public final class HaLoop implements AutoCloseable {
             leaderless = null;
             sawLeader = true;
         } else if (leaderless == null) {
-            leaderless = new LocalState.Leaderless(view.revision(), Duration.ZERO, !sawLeader);
+            // from the status key, not from memory: every agent must rank candidates on the same input
+            leaderless = new LocalState.Leaderless(view.revision(), Duration.ZERO, !sawLeader, view.leaderLocation());
             leaderlessSinceNanos = clock.nanos();
         } else {
             leaderless = new LocalState.Leaderless(leaderless.sinceRevision(),
-                    Duration.ofNanos(clock.nanos() - leaderlessSinceNanos), leaderless.sinceStartup());
+                    Duration.ofNanos(clock.nanos() - leaderlessSinceNanos), leaderless.sinceStartup(),
+                    leaderless.formerLeaderLocation());
         }
     }
 
@@ -199,7 +201,10 @@ public final class HaLoop implements AutoCloseable {
     private void publishMember(ClusterView view, LocalState local, HaConfig config) {
         Member member = member(view, local);
         long now = clock.nanos();
-        if (member.equals(lastPublished) && now - lastPublishedNanos < config.loopWaitDuration().toNanos()
+        // an election compares only positions published since the leader was lost: publish once after it
+        boolean publishedSinceLoss = leaderless == null || view.member(node.name())
+                .map(m -> m.modRevision() > leaderless.sinceRevision()).orElse(false);
+        if (publishedSinceLoss && member.equals(lastPublished) && now - lastPublishedNanos < config.loopWaitDuration().toNanos()
                 && view.member(node.name()).isPresent()) {
             return;
         }

@@ -56,15 +56,17 @@ public final class JobRunner implements AutoCloseable {
                 return Optional.empty();
             }
             return Optional.of(new LocalState.RunningJob("backing off after a failed " + s.description(),
-                    Duration.ofNanos(now - s.startedNanos()), s.impliedState()));
+                    Duration.ofNanos(now - s.startedNanos()), s.impliedState(), true));
         }
         return Optional.of(new LocalState.RunningJob(s.description() + " in progress", Duration.ofNanos(now - s.startedNanos()),
-                s.impliedState()));
+                s.impliedState(), false));
     }
 
+    /** Starts a job; allowed during a back-off (the decider chose to act on the failure), not during a job. */
     public void submit(String description, PgState impliedState, Runnable work) {
-        if (state != null) {
-            throw new IllegalStateException("job '" + state.description() + "' is still running; cannot start " + description);
+        State s = state;
+        if (s != null && !s.failed()) {
+            throw new IllegalStateException("job '" + s.description() + "' is still running; cannot start " + description);
         }
         state = new State(description, impliedState, clock.nanos(), false, 0);
         executor.execute(() -> {

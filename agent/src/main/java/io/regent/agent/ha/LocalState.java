@@ -31,15 +31,20 @@ public record LocalState(
         Duration leaseRemaining,
         Optional<Leaderless> leaderless) {
 
-    /** A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile. */
-    public record RunningJob(String description, Duration elapsed, PgState impliedState) {
+    /**
+     * A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile; or,
+     * when {@code failed}, the back-off after such an operation failed.
+     */
+    public record RunningJob(String description, Duration elapsed, PgState impliedState, boolean failed) {
     }
 
     /**
      * The agent first saw no leader at {@code sinceRevision}, {@code elapsed} ago. {@code sinceStartup}
      * is true when it has not seen any leader since the agent started (a whole-cluster start).
+     * {@code formerLeaderLocation} is the {@code location} tag of the last leader it saw.
      */
-    public record Leaderless(long sinceRevision, Duration elapsed, boolean sinceStartup) {
+    public record Leaderless(long sinceRevision, Duration elapsed, boolean sinceStartup,
+                             Optional<String> formerLeaderLocation) {
     }
 
     public boolean isPrimary() {

@@ -42,6 +42,9 @@ public final class ConfWriter {
         settings.putIfAbsent("max_replication_slots", "10");
         settings.putIfAbsent("wal_keep_size", "128MB");
         settings.putIfAbsent("hot_standby_feedback", "on");
+        // after its upstream dies the WAL receiver retries only this often (5 s by default): a
+        // standby told to follow a new primary would sit out the rest of that wait before streaming
+        settings.putIfAbsent("wal_retrieve_retry_interval", "500ms");
         settings.put("recovery_target_timeline", "latest");
         settings.put("cluster_name", node.scope() + "/" + node.name());
         settings.put("primary_conninfo", upstream.map(this::primaryConninfo).orElse(""));

@@ -74,15 +74,18 @@ public final class LocalProbe implements AutoCloseable {
                 rs.next();
                 boolean inRecovery = rs.getBoolean("in_recovery");
                 Lsn position;
+                Lsn replayed;
                 int timeline;
                 if (inRecovery) {
-                    position = Lsn.max(lsn(rs.getString("receive_lsn")), lsn(rs.getString("replay_lsn")));
+                    replayed = lsn(rs.getString("replay_lsn"));
+                    position = Lsn.max(lsn(rs.getString("receive_lsn")), replayed);
                     timeline = receiver.map(PgProbe.WalReceiver::timeline).orElse(rs.getInt("checkpoint_tli"));
                 } else {
                     position = lsn(rs.getString("current_lsn"));
+                    replayed = position;
                     timeline = rs.getInt("primary_tli");
                 }
-                return new PgProbe(inRecovery, timeline, position, Upstream.fromConninfo(rs.getString("primary_conninfo")),
+                return new PgProbe(inRecovery, timeline, position, replayed, Upstream.fromConninfo(rs.getString("primary_conninfo")),
                         receiver, rs.getString("sysid"), rs.getString("version"));
             }
         }

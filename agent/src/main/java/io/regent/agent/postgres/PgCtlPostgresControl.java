@@ -125,10 +125,15 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void start() {
+        start(timeouts.start());
+    }
+
+    @Override
+    public void start(Duration timeout) {
         // a postmaster.pid left by a crash with no live process is removed by pg_ctl itself
         ProcessRunner.Result result = runner.run(List.of(tool("pg_ctl"), "start", "-D", dataDir.toString(), "-w",
-                "-t", String.valueOf(timeouts.start().toSeconds()), "-l", logFile().toString()),
-                timeouts.start().plusSeconds(10), Map.of());
+                "-t", String.valueOf(Math.max(1, timeout.toSeconds())), "-l", logFile().toString()),
+                timeout.plusSeconds(10), Map.of());
         if (!result.succeeded()) {
             throw new PostgresException("pg_ctl start failed (exit " + result.exitCode() + "): " + result.output().strip()
                     + "; see " + logFile());
@@ -202,6 +207,18 @@ public final class PgCtlPostgresControl implements PostgresControl {
             }
         } catch (SQLException e) {
             throw new PostgresException("promote failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<TimelineSwitch> lastTimelineSwitch() {
+        String sql = "SELECT pg_read_file('pg_wal/' || lpad(upper(to_hex(tli)), 8, '0') || '.history') FROM "
+                + "(SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS tli) t WHERE tli > 1";
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery(sql)) {
+            return rs.next() ? TimelineSwitch.lastOf(rs.getString(1)) : Optional.empty();
+        } catch (SQLException e) {
+            throw new PostgresException("reading the timeline history failed: " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.Optional;
  *
  * @param position           the WAL position that counts in an election: the current write position of
  *                           a primary, the furthest received or replayed position of a standby
+ * @param replayed           the end of the last WAL record applied (a primary: its write position); unlike
+ *                           a received position it never ends partway through a record
  * @param configuredUpstream where {@code primary_conninfo} points (empty: none configured)
  * @param receiver           the WAL receiver, when one runs
  */
@@ -15,6 +17,7 @@ public record PgProbe(
         boolean inRecovery,
         int timeline,
         Lsn position,
+        Lsn replayed,
         Optional<Upstream> configuredUpstream,
         Optional<WalReceiver> receiver,
         String systemIdentifier,

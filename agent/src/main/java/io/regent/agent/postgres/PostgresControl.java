@@ -1,5 +1,6 @@
 package io.regent.agent.postgres;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -35,6 +36,9 @@ public interface PostgresControl {
     /** Starts the postmaster and waits (bounded) until it accepts connections. */
     void start();
 
+    /** Starts the postmaster and waits at most {@code timeout} until it accepts connections. */
+    void start(Duration timeout);
+
     /** Stops with escalation: fast, then immediate, then SIGKILL of the postmaster, each bounded. */
     void stop();
 
@@ -43,6 +47,12 @@ public interface PostgresControl {
 
     /** Promotes a running standby and waits until it accepts writes. */
     void promote();
+
+    /**
+     * The timeline switch that created the current timeline, read from its history file on a
+     * running primary: the timeline that ended, where, and why. Empty on timeline 1.
+     */
+    Optional<TimelineSwitch> lastTimelineSwitch();
 
     /** Creates the replication role on a freshly initialized primary. */
     void createReplicationRole();

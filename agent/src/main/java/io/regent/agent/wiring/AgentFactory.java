@@ -21,6 +21,7 @@ import io.regent.common.store.KeyLayout;
 import io.regent.common.store.etcd.EtcdStores;
 import io.regent.common.time.MonotonicClock;
 import jakarta.inject.Singleton;
+import java.time.Clock;
 import java.time.Duration;
 
 /**
@@ -81,7 +82,7 @@ public class AgentFactory {
 
     @Singleton
     DecisionExecutor executor(NodeConfig node, ClusterStore store, PostgresControl postgres, JobRunner jobs) {
-        return new DecisionExecutor(node.name(), store, postgres, jobs, node.bootstrap().dcs());
+        return new DecisionExecutor(node.name(), store, postgres, jobs, node.bootstrap().dcs(), Clock.systemUTC());
     }
 
     @Singleton

@@ -58,7 +58,8 @@ class DeciderScenariosTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"workInProgressAndEtcdOutages", "membersWithoutData", "stoppedOrStartingPostgres",
-            "aLeaderExists", "electionsWithoutALeader"})
+            "aLeaderWhosePostgresStopped", "aLeaderExists", "standbysThatDivergedFromTheLeader", "electionsWithoutALeader",
+            "locationAsATieBreaker"})
     void decides(Scenario<? extends Decision> scenario) {
         check(scenario);
     }
@@ -79,7 +80,7 @@ class DeciderScenariosTest {
                         Wait.class, "clone from node1 (node1.db:5432) in progress"),
                 scenario("a member backing off after a failed start waits out the back-off instead of retrying",
                         Views.initializedWithLeader("node1"),
-                        Locals.stopped("node2").job("backing off after a failed start of PostgreSQL", PgState.STOPPED),
+                        Locals.stopped("node2").backingOff("backing off after a failed start of PostgreSQL", PgState.STOPPED),
                         Wait.class, "backing off after a failed start of PostgreSQL"),
                 scenario("a leader running as primary that loses etcd demotes before its lease can expire",
                         Views.initializedWithLeader("node2"),
@@ -170,26 +171,74 @@ class DeciderScenariosTest {
                         Views.initializedWithLeader("node1"),
                         Locals.stopped("node2"),
                         StartPostgres.class, "PostgreSQL is not running; starting it as a standby of node1 (node1.db:5432)")
-                        .where(d -> assertThat(d.upstream()).contains(NODE1)),
+                        .where(d -> {
+                            assertThat(d.asPrimary()).isFalse();
+                            assertThat(d.upstream()).contains(NODE1);
+                        }),
                 scenario("a stopped member with no leader in sight starts in recovery without an upstream",
                         Views.initializedWithoutLeader().with(member("node3")),
                         Locals.stopped("node2"),
-                        StartPostgres.class, "starting it in recovery until a leader is known")
-                        .where(d -> assertThat(d.upstream()).isEmpty()),
-                scenario("a stopped member that still holds the leader key starts without an upstream, to promote once up",
-                        Views.initializedWithLeader("node2"),
-                        Locals.stopped("node2"),
-                        StartPostgres.class, "starting it in recovery")
-                        .where(d -> assertThat(d.upstream()).isEmpty()),
+                        StartPostgres.class, "starting it in recovery until the leader's address is known")
+                        .where(d -> {
+                            assertThat(d.asPrimary()).isFalse();
+                            assertThat(d.upstream()).isEmpty();
+                        }),
                 scenario("a stopped member starts without an upstream while the leader has not published its address",
                         Views.initializedWithLeader("node1").withoutMember("node1"),
                         Locals.stopped("node2"),
-                        StartPostgres.class, "starting it in recovery")
-                        .where(d -> assertThat(d.upstream()).isEmpty()),
+                        StartPostgres.class, "starting it in recovery until the leader's address is known")
+                        .where(d -> {
+                            assertThat(d.asPrimary()).isFalse();
+                            assertThat(d.upstream()).isEmpty();
+                        }),
                 scenario("a member whose PostgreSQL runs but refuses connections waits for it",
                         Views.initializedWithLeader("node1"),
                         Locals.notAcceptingConnections("node2"),
                         Wait.class, "PostgreSQL is running but does not accept connections yet"));
+    }
+
+    /**
+     * PostgreSQL crashed on the leader while its agent lives on: restart in place and keep the key, unless the restart
+     * fails (the back-off after the failed job), in which case the key goes so that a standby takes over.
+     */
+    static Stream<Scenario<?>> aLeaderWhosePostgresStopped() {
+        String backingOff = "backing off after a failed restart of the leader's PostgreSQL";
+        return Stream.of(
+                scenario("the leader whose PostgreSQL stopped restarts it in place as the primary, keeping the key",
+                        Views.initializedWithLeader("node2"),
+                        Locals.stopped("node2"),
+                        StartPostgres.class, "PostgreSQL of the leader is not running; restarting it in place as the primary "
+                                + "(primary_start_timeout 10 s)")
+                        .where(d -> {
+                            assertThat(d.asPrimary()).isTrue();
+                            assertThat(d.upstream()).isEmpty();
+                        }),
+                scenario("the leader waits while the restart of its PostgreSQL is in progress",
+                        Views.initializedWithLeader("node2"),
+                        Locals.stopped("node2").job("restart of the leader's PostgreSQL in progress", PgState.STARTING),
+                        Wait.class, "restart of the leader's PostgreSQL in progress"),
+                scenario("a leader whose restart failed releases the leader key so that a standby takes over",
+                        Views.initializedWithLeader("node2"),
+                        Locals.stopped("node2").backingOff(backingOff, PgState.STOPPED),
+                        Demote.class, "PostgreSQL did not come back within primary_start_timeout (10 s); releasing the "
+                                + "leader key so that a standby takes over")
+                        .where(d -> assertThat(d.newUpstream()).isEmpty()),
+                scenario("a member whose restart failed but which does not hold the leader key waits out the back-off",
+                        Views.initializedWithLeader("node1"),
+                        Locals.stopped("node2").backingOff(backingOff, PgState.STOPPED),
+                        Wait.class, backingOff),
+                scenario("a member whose restart failed waits out the back-off when there is no leader key at all",
+                        Views.initializedWithoutLeader().with(member("node3")),
+                        Locals.stopped("node2").backingOff(backingOff, PgState.STOPPED).leaderlessFor(ofSeconds(30)),
+                        Wait.class, backingOff),
+                scenario("a leader whose failed restart left PostgreSQL running keeps the key and waits",
+                        Views.initializedWithLeader("node2"),
+                        Locals.notAcceptingConnections("node2").backingOff(backingOff, PgState.STOPPED),
+                        Wait.class, backingOff),
+                scenario("a leader whose restart failed waits while etcd is unreachable, since it cannot release the key",
+                        Views.initializedWithLeader("node2"),
+                        Locals.stopped("node2").backingOff(backingOff, PgState.STOPPED).storeUnreachable(ofSeconds(5)),
+                        Wait.class, backingOff));
     }
 
     static Stream<Scenario<?>> aLeaderExists() {
@@ -237,6 +286,66 @@ class DeciderScenariosTest {
                         Locals.runningStandby("node2"),
                         Follow.class, "following the new leader node1 (node1.db:5432) (was no upstream)")
                         .where(d -> assertThat(d.leader().upstream()).isEqualTo(upstreamOf("node1"))));
+    }
+
+    /**
+     * The leader node1 was promoted at 0/3000000 on timeline 1 and now runs on timeline 2; {@code history} records the
+     * switch. A standby that went past that point on timeline 1 cannot stream from it.
+     */
+    static Stream<Scenario<?>> standbysThatDivergedFromTheLeader() {
+        String rewind = "this member's WAL diverged from the leader node1: timeline 1 ended at 0/3000000 on the leader's "
+                + "side, but this member replayed up to 0/3000100; it needs a rewind before it can follow";
+        return Stream.of(
+                scenario("a diverged standby still pointed at the former leader is pointed at the new one first",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/3000100").configuredFor(upstreamOf("node3")),
+                        Follow.class, "following the new leader node1 (node1.db:5432) (was node3.db:5432)"),
+                scenario("a standby past the switch point and already configured for the leader needs a rewind too",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/3000100").configuredFor(upstreamOf("node1")),
+                        Wait.class, rewind),
+                scenario("a standby past the switch point still streaming from the former leader is pointed at the new one",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/3000100").streamingFrom(upstreamOf("node3")),
+                        Follow.class, "following the new leader node1 (node1.db:5432) (was node3.db:5432)"),
+                scenario("a standby exactly at the switch point follows the leader onto its timeline",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/3000000").configuredFor(upstreamOf("node3")),
+                        Follow.class, "following the new leader node1 (node1.db:5432) (was node3.db:5432)")
+                        .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("a standby before the switch point follows the leader",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/2FFFFFF"),
+                        Follow.class, "following the new leader node1 (node1.db:5432) (was no upstream)"),
+                scenario("a standby before the switch point configured for the leader keeps following it",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/2FFFFFF").configuredFor(upstreamOf("node1")),
+                        KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432) on timeline 1"),
+                scenario("a standby streaming from the leader is never flagged, whatever its timeline and position say",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/3000100").streamingFrom(upstreamOf("node1")),
+                        KeepFollowing.class, "streaming from the leader node1 (node1.db:5432) on timeline 1"),
+                scenario("a standby already on the leader's timeline is not flagged",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(2).lsn("0/3000100").configuredFor(upstreamOf("node1")),
+                        KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432) on timeline 2"),
+                scenario("a standby whose timeline the history does not record is not flagged",
+                        Views.initializedWithLeader("node1").with(member("node1").primary().timeline(2).lsn("0/3000200")),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/3000100").configuredFor(upstreamOf("node3")),
+                        Follow.class, "following the new leader node1"),
+                scenario("a standby is not flagged while the leader has not published its timeline",
+                        leaderOnTimeline2().with(member("node1").primary().withoutTimeline()),
+                        Locals.runningStandby("node2").timeline(1).lsn("0/3000100").configuredFor(upstreamOf("node3")),
+                        Follow.class, "following the new leader node1"),
+                scenario("a standby on a later timeline than the leader is not flagged",
+                        leaderOnTimeline2(),
+                        Locals.runningStandby("node2").timeline(3).lsn("0/3000100").configuredFor(upstreamOf("node3")),
+                        Follow.class, "following the new leader node1"));
+    }
+
+    private static Views.ViewBuilder leaderOnTimeline2() {
+        return Views.initializedWithLeader("node1").with(member("node1").primary().timeline(2).lsn("0/3000200"))
+                .history(1, "0/3000000", "node1");
     }
 
     static Stream<Scenario<?>> electionsWithoutALeader() {
@@ -361,5 +470,43 @@ class DeciderScenariosTest {
                         Views.initializedWithoutLeader(),
                         Locals.runningStandby("node2").leaderlessFor(ofSeconds(0)),
                         AcquireAndPromote.class, "this member is the best candidate"));
+    }
+
+    /**
+     * Ties on timeline, WAL and priority go to a member in the same {@code location} as the former leader (here in
+     * {@code dc1}), before the name.
+     */
+    static Stream<Scenario<?>> locationAsATieBreaker() {
+        return Stream.of(
+                scenario("with equal timeline, WAL and priority a peer beside the former leader beats this member's earlier name",
+                        Views.initializedWithoutLeader().with(member("node3").location("dc1")),
+                        Locals.runningStandby("node2").location("dc2").leaderlessFor(ofSeconds(30)).formerLeaderIn("dc1"),
+                        Wait.class, "no leader; node3 is a better candidate (timeline 1, lsn 0/3000000, priority 100, beside the "
+                                + "former leader) than this member (timeline 1, lsn 0/3000000, priority 100)"),
+                scenario("this member beside the former leader beats a peer with an earlier name elsewhere",
+                        Views.initializedWithoutLeader().with(member("node1").location("dc2")),
+                        Locals.runningStandby("node2").location("dc1").leaderlessFor(ofSeconds(30)).formerLeaderIn("dc1"),
+                        AcquireAndPromote.class, "no leader; this member is the best candidate (timeline 1, lsn 0/3000000)"),
+                scenario("between members beside the former leader the earlier name still wins",
+                        Views.initializedWithoutLeader().with(member("node1").location("dc1")),
+                        Locals.runningStandby("node2").location("dc1").leaderlessFor(ofSeconds(30)).formerLeaderIn("dc1"),
+                        Wait.class, "node1 is a better candidate (timeline 1, lsn 0/3000000, priority 100, beside the former leader)"),
+                scenario("a peer with a higher priority elsewhere beats this member beside the former leader",
+                        Views.initializedWithoutLeader().with(member("node3").location("dc2").priority(200)),
+                        Locals.runningStandby("node2").location("dc1").leaderlessFor(ofSeconds(30)).formerLeaderIn("dc1"),
+                        Wait.class, "node3 is a better candidate (timeline 1, lsn 0/3000000, priority 200)"),
+                scenario("this member's higher priority beats a peer beside the former leader",
+                        Views.initializedWithoutLeader().with(member("node1").location("dc1")),
+                        Locals.runningStandby("node2").location("dc2").priority(101).leaderlessFor(ofSeconds(30))
+                                .formerLeaderIn("dc1"),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a peer with more WAL elsewhere beats this member beside the former leader",
+                        Views.initializedWithoutLeader().with(member("node3").location("dc2").lsn("0/3000001")),
+                        Locals.runningStandby("node2").location("dc1").leaderlessFor(ofSeconds(30)).formerLeaderIn("dc1"),
+                        Wait.class, "node3 is a better candidate (timeline 1, lsn 0/3000001, priority 100)"),
+                scenario("when the former leader's location is unknown, location does not break the tie",
+                        Views.initializedWithoutLeader().with(member("node1").location("dc2")),
+                        Locals.runningStandby("node2").location("dc1").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node1 is a better candidate (timeline 1, lsn 0/3000000, priority 100)"));
     }
 }

@@ -3,6 +3,7 @@ package io.regent.agent.ha;
 import static io.regent.agent.ha.Views.upstreamOf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.regent.agent.ha.Decision.AcquireAndPromote;
@@ -15,10 +16,17 @@ import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.Wait;
+import io.regent.agent.postgres.PostgresException;
+import io.regent.agent.postgres.TimelineSwitch;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.HistoryEntry;
+import io.regent.common.model.Lsn;
 import io.regent.common.model.PgState;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -42,8 +50,15 @@ class DecisionCoverageTest {
 
     private static final String ME = "node2";
     private static final LeaderTarget NODE1 = new LeaderTarget("node1", upstreamOf("node1"));
-    private static final HaConfig BOOTSTRAP_DCS = new HaConfig(20, 5, 5, 2_097_152L);
+    private static final HaConfig BOOTSTRAP_DCS = new HaConfig(20, 5, 5, 2_097_152L, null);
     private static final Duration BACKOFF = Duration.ofSeconds(10);
+    /** The dynamic configuration the loop hands the executor: primary_start_timeout 7 s, to tell it from the defaults. */
+    private static final HaConfig DYNAMIC = new HaConfig(30, 10, 10, 1_048_576L, 7);
+    private static final Instant NOW = Instant.parse("2024-05-01T12:34:56Z");
+    /** The history line a promotion by {@link #ME} appends, given {@link RecordingPostgresControl#SWITCH}. */
+    private static String historyLine(String reason) {
+        return "store.appendHistory [1, 0/3000060, " + reason + ", " + NOW + ", " + ME + "]";
+    }
 
     private static final List<String> BOOTSTRAP_EFFECTS = List.of("store.claimInitialize", "pg.initdb", "pg.start",
             "pg.createReplicationRole", "store.acquireLeader", "store.completeInitialize " + Views.SYSTEM_ID,
@@ -57,7 +72,8 @@ class DecisionCoverageTest {
         final RecordingPostgresControl postgres = new RecordingPostgresControl(log);
         final ManualClock clock = new ManualClock();
         final JobRunner jobs = new JobRunner(clock, BACKOFF, () -> { });
-        final DecisionExecutor executor = new DecisionExecutor(ME, store, postgres, jobs, BOOTSTRAP_DCS);
+        final DecisionExecutor executor = new DecisionExecutor(ME, store, postgres, jobs, BOOTSTRAP_DCS,
+                Clock.fixed(NOW, ZoneOffset.UTC));
 
         /** Executes on the calling (loop) thread, then waits for the job it submitted, if any, to end. */
         Rig execute(Decision decision, Views.ViewBuilder view, Locals.LocalBuilder local) {
@@ -65,14 +81,14 @@ class DecisionCoverageTest {
         }
 
         Rig execute(Decision decision, ClusterView view, LocalState local) {
-            executor.execute(decision, view, local);
+            executor.execute(decision, view, local, DYNAMIC);
             awaitJobEnd();
             return this;
         }
 
         void awaitJobEnd() {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (jobs.current().filter(job -> !job.description().startsWith("backing off")).isPresent()) {
+            while (jobs.current().filter(job -> !job.failed()).isPresent()) {
                 assertThat(System.nanoTime()).as("job still running: %s", jobs.current()).isLessThan(deadline);
                 LockSupport.parkNanos(1_000_000);
             }
@@ -94,12 +110,12 @@ class DecisionCoverageTest {
             CloneFrom.class, new Example(new CloneFrom(NODE1, "no data directory"),
                     Views.initializedWithLeader("node1"), Locals.noData(ME),
                     List.of("pg.basebackup node1.db:5432", "pg.start")),
-            StartPostgres.class, new Example(new StartPostgres(Optional.of(NODE1), "PostgreSQL is not running"),
+            StartPostgres.class, new Example(new StartPostgres(false, Optional.of(NODE1), "PostgreSQL is not running"),
                     Views.initializedWithLeader("node1"), Locals.stopped(ME),
                     List.of("pg.configure standby upstream=node1.db:5432", "pg.start")),
             AcquireAndPromote.class, new Example(new AcquireAndPromote(true, "the best candidate"),
                     Views.initializedWithoutLeader(), Locals.runningStandby(ME),
-                    List.of("store.acquireLeader", "pg.promote")),
+                    List.of("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch", historyLine("the best candidate"))),
             KeepLeading.class, new Example(new KeepLeading("leading"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).lsn("0/3000060"),
                     List.of("store.renewLeader " + ME, "store.publishStatus 0/3000060")),
@@ -152,11 +168,13 @@ class DecisionCoverageTest {
                 CountDownLatch release = new CountDownLatch(1);
                 rig.postgres.hold("initdb", release);
 
-                rig.executor.execute(new Bootstrap("not initialized"), Views.uninitialized().build(), Locals.noData(ME).build());
+                rig.executor.execute(new Bootstrap("not initialized"), Views.uninitialized().build(), Locals.noData(ME).build(),
+                        DYNAMIC);
 
                 assertThat(rig.jobs.current()).hasValueSatisfying(job -> {
                     assertThat(job.description()).isEqualTo("bootstrap of a new cluster in progress");
                     assertThat(job.impliedState()).isEqualTo(PgState.INITIALIZING);
+                    assertThat(job.failed()).isFalse();
                 });
                 release.countDown();
                 rig.awaitJobEnd();
@@ -188,6 +206,7 @@ class DecisionCoverageTest {
                 assertThat(rig.jobs.current()).hasValueSatisfying(job -> {
                     assertThat(job.description()).isEqualTo("backing off after a failed bootstrap of a new cluster");
                     assertThat(job.impliedState()).isEqualTo(PgState.STOPPED);
+                    assertThat(job.failed()).isTrue();
                 });
             }
         }
@@ -247,7 +266,8 @@ class DecisionCoverageTest {
                 rig.execute(new AcquireAndPromote(true, "best candidate"), Views.initializedWithoutLeader(),
                         Locals.runningStandby(ME));
 
-                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote");
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch",
+                        historyLine("best candidate"));
             }
         }
 
@@ -257,7 +277,8 @@ class DecisionCoverageTest {
                 rig.execute(new AcquireAndPromote(true, "holds the key as a standby"), Views.initializedWithLeader(ME),
                         Locals.runningStandby(ME));
 
-                assertThat(rig.log.calls()).containsExactly("store.renewLeader " + ME, "pg.promote");
+                assertThat(rig.log.calls()).containsExactly("store.renewLeader " + ME, "pg.promote", "pg.lastTimelineSwitch",
+                        historyLine("holds the key as a standby"));
             }
         }
 
@@ -267,7 +288,8 @@ class DecisionCoverageTest {
                 rig.execute(new AcquireAndPromote(false, "best candidate"), Views.initializedWithoutLeader(),
                         Locals.runningPrimary(ME));
 
-                assertThat(rig.log.calls()).containsExactly("store.acquireLeader");
+                assertThat(rig.log.calls()).as("no promotion, so no timeline switch to record")
+                        .containsExactly("store.acquireLeader");
             }
         }
 
@@ -292,6 +314,162 @@ class DecisionCoverageTest {
                         Locals.runningStandby(ME));
 
                 assertThat(rig.log.calls()).containsExactly("store.renewLeader " + ME);
+            }
+        }
+    }
+
+    @Nested
+    class RecordingThePromotion {
+
+        private static final String REASON = "no leader; this member is the best candidate (timeline 1, lsn 0/3000060)";
+
+        @Test
+        void appendsThePreviousTimelineItsSwitchPointTheReasonTheTimeAndThisMemberAfterPromoting() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new AcquireAndPromote(true, REASON), Views.initializedWithoutLeader(), Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch",
+                        historyLine(REASON));
+                assertThat(rig.store.history()).containsExactly(
+                        new HistoryEntry(1, Lsn.parse("0/3000060"), REASON, NOW, ME));
+            }
+        }
+
+        @Test
+        void theEntryTakesTimelineAndSwitchPointFromTheServersHistoryFileButTheReasonFromTheDecision() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.lastTimelineSwitchIs(Optional.of(
+                        new TimelineSwitch(4, Lsn.parse("1/5000A28"), "no recovery target specified")));
+
+                rig.execute(new AcquireAndPromote(true, REASON), Views.initializedWithoutLeader(), Locals.runningStandby(ME));
+
+                assertThat(rig.store.history()).containsExactly(
+                        new HistoryEntry(4, Lsn.parse("1/5000A28"), REASON, NOW, ME));
+            }
+        }
+
+        @Test
+        void aFailingAppendNeitherUndoesNorFailsThePromotion() {
+            try (Rig rig = new Rig()) {
+                rig.store.fail("appendHistory");
+
+                // without an initialize key the executor also records the system identifier after promoting
+                assertThatCode(() -> rig.execute(new AcquireAndPromote(true, REASON), Views.uninitialized(),
+                        Locals.runningStandby(ME))).doesNotThrowAnyException();
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch",
+                        historyLine(REASON), "store.completeInitialize " + Views.SYSTEM_ID);
+                assertThat(rig.store.history()).isEmpty();
+                assertThat(rig.jobs.current()).as("no demotion or restart was started").isEmpty();
+            }
+        }
+
+        @Test
+        void aFailingReadOfTheTimelineHistoryNeitherUndoesNorFailsThePromotion() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("lastTimelineSwitch");
+
+                assertThatCode(() -> rig.execute(new AcquireAndPromote(true, REASON), Views.uninitialized(),
+                        Locals.runningStandby(ME))).doesNotThrowAnyException();
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch",
+                        "store.completeInitialize " + Views.SYSTEM_ID);
+            }
+        }
+
+        @Test
+        void noTimelineSwitchMeansNoHistoryLine() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.lastTimelineSwitchIs(Optional.empty());
+
+                rig.execute(new AcquireAndPromote(true, REASON), Views.initializedWithoutLeader(), Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch");
+            }
+        }
+
+        @Test
+        void aFailedPromotionRecordsNothing() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("promote");
+
+                assertThatThrownBy(() -> rig.execute(new AcquireAndPromote(true, REASON), Views.initializedWithoutLeader(),
+                        Locals.runningStandby(ME))).isInstanceOf(PostgresException.class);
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote");
+                assertThat(rig.store.history()).isEmpty();
+            }
+        }
+    }
+
+    @Nested
+    class RestartingTheLeader {
+
+        private static final StartPostgres RESTART = new StartPostgres(true, Optional.empty(),
+                "PostgreSQL of the leader is not running; restarting it in place as the primary");
+
+        @Test
+        void configuresAPrimaryThenStartsItBoundedByTheDynamicPrimaryStartTimeout() {
+            try (Rig rig = new Rig()) {
+                rig.execute(RESTART, Views.initializedWithLeader(ME), Locals.stopped(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.configure primary upstream=none", "pg.start timeout=7s");
+                assertThat(rig.jobs.current()).isEmpty();
+            }
+        }
+
+        @Test
+        void runsAsAJobThatImpliesStartingAndLeavesTheKeyAlone() {
+            try (Rig rig = new Rig()) {
+                CountDownLatch release = new CountDownLatch(1);
+                rig.postgres.hold("start", release);
+
+                rig.executor.execute(RESTART, Views.initializedWithLeader(ME).build(), Locals.stopped(ME).build(), DYNAMIC);
+
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> {
+                    assertThat(job.description()).isEqualTo("restart of the leader's PostgreSQL in progress");
+                    assertThat(job.impliedState()).isEqualTo(PgState.STARTING);
+                    assertThat(job.failed()).isFalse();
+                });
+                release.countDown();
+                rig.awaitJobEnd();
+                assertThat(rig.log.calls()).noneMatch(call -> call.startsWith("store."));
+            }
+        }
+
+        @Test
+        void aFailedRestartStopsTheHalfStartedServerAndBacksOffWithoutReleasingTheKey() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("start");
+
+                rig.execute(RESTART, Views.initializedWithLeader(ME), Locals.stopped(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.configure primary upstream=none", "pg.start timeout=7s", "pg.stop");
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> {
+                    assertThat(job.description()).isEqualTo("backing off after a failed restart of the leader's PostgreSQL");
+                    assertThat(job.impliedState()).isEqualTo(PgState.STOPPED);
+                    assertThat(job.failed()).isTrue();
+                });
+            }
+        }
+
+        @Test
+        void theDemoteAfterAFailedRestartReleasesTheKeyAndStartsAStandbyDuringTheBackOff() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("start");
+                rig.execute(RESTART, Views.initializedWithLeader(ME), Locals.stopped(ME));
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> assertThat(job.failed()).isTrue());
+                rig.postgres.heal("start");
+                rig.log.clear();
+
+                assertThatCode(() -> rig.execute(new Demote(Optional.empty(), "did not come back within primary_start_timeout"),
+                        Views.initializedWithLeader(ME),
+                        Locals.stopped(ME).backingOff("backing off after a failed restart of the leader's PostgreSQL",
+                                PgState.STOPPED))).doesNotThrowAnyException();
+
+                assertThat(rig.log.calls()).containsExactly("store.releaseLeader", "pg.stop",
+                        "pg.configure standby upstream=none", "pg.start");
+                assertThat(rig.jobs.current()).as("the standby start replaced the back-off, and succeeded").isEmpty();
             }
         }
     }
@@ -354,7 +532,7 @@ class DecisionCoverageTest {
         @Test
         void aStartWithoutAKnownLeaderConfiguresAStandbyWithNoUpstream() {
             try (Rig rig = new Rig()) {
-                rig.execute(new StartPostgres(Optional.empty(), "not running"), Views.initializedWithoutLeader(),
+                rig.execute(new StartPostgres(false, Optional.empty(), "not running"), Views.initializedWithoutLeader(),
                         Locals.stopped(ME));
 
                 assertThat(rig.log.calls()).containsExactly("pg.configure standby upstream=none", "pg.start");
@@ -383,7 +561,7 @@ class DecisionCoverageTest {
                 rig.postgres.hold("configure", release);
 
                 rig.executor.execute(new Demote(Optional.of(NODE1), "another leader"),
-                        Views.initializedWithLeader("node1").build(), Locals.runningPrimary(ME).build());
+                        Views.initializedWithLeader("node1").build(), Locals.runningPrimary(ME).build(), DYNAMIC);
 
                 assertThat(rig.log.calls()).containsExactly("pg.stop");
                 assertThat(rig.jobs.current()).hasValueSatisfying(job -> {

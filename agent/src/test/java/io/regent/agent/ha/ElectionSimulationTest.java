@@ -42,33 +42,48 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ElectionSimulationTest {
 
     /** A member's position at the leader loss. */
-    record Candidate(String name, int timeline, String lsn, int priority, boolean nofailover) {
+    record Candidate(String name, int timeline, String lsn, int priority, boolean nofailover, String location) {
 
         static Candidate at(String name, int timeline, String lsn) {
-            return new Candidate(name, timeline, lsn, Tags.DEFAULT_PRIORITY, false);
+            return new Candidate(name, timeline, lsn, Tags.DEFAULT_PRIORITY, false, Tags.DEFAULT_LOCATION);
         }
 
         Candidate priority(int newPriority) {
-            return new Candidate(name, timeline, lsn, newPriority, nofailover);
+            return new Candidate(name, timeline, lsn, newPriority, nofailover, location);
         }
 
         Candidate taggedNofailover() {
-            return new Candidate(name, timeline, lsn, priority, true);
+            return new Candidate(name, timeline, lsn, priority, true, location);
+        }
+
+        Candidate in(String newLocation) {
+            return new Candidate(name, timeline, lsn, priority, nofailover, newLocation);
         }
 
         Views.MemberBuilder published() {
-            Views.MemberBuilder member = Views.member(name).timeline(timeline).lsn(lsn).priority(priority);
+            Views.MemberBuilder member = Views.member(name).timeline(timeline).lsn(lsn).priority(priority).location(location);
             return nofailover ? member.nofailover() : member;
         }
 
-        Locals.LocalBuilder local() {
+        /** Every agent saw the same former leader, in {@code formerLeaderLocation} when known. */
+        Locals.LocalBuilder local(Optional<String> formerLeaderLocation) {
             Locals.LocalBuilder local = Locals.runningStandby(name).timeline(timeline).lsn(lsn).priority(priority)
-                    .configuredFor(upstreamOf("node0")).leaderlessFor(Duration.ofSeconds(30));
+                    .location(location).configuredFor(upstreamOf("node0")).leaderlessFor(Duration.ofSeconds(30));
+            formerLeaderLocation.ifPresent(local::formerLeaderIn);
             return nofailover ? local.nofailover() : local;
         }
     }
 
-    record Race(String name, List<Candidate> candidates, String expectedWinner) {
+    /** A race after the loss of a leader whose location every agent knows, when {@code formerLeaderLocation} is set. */
+    record Race(String name, List<Candidate> candidates, String expectedWinner, Optional<String> formerLeaderLocation) {
+
+        Race(String name, List<Candidate> candidates, String expectedWinner) {
+            this(name, candidates, expectedWinner, Optional.empty());
+        }
+
+        Race formerLeaderIn(String location) {
+            return new Race(name, candidates, expectedWinner, Optional.of(location));
+        }
 
         @Override
         public String toString() {
@@ -103,13 +118,26 @@ class ElectionSimulationTest {
                                     Candidate.at("node3", 2, "0/3000000")), "node2"),
                     new Race("the best member tagged nofailover leaves the race to the runner-up",
                             List.of(Candidate.at("node1", 2, "0/3000000"), Candidate.at("node2", 2, "0/9000000").taggedNofailover(),
-                                    Candidate.at("node3", 2, "0/3000010")), "node3"));
+                                    Candidate.at("node3", 2, "0/3000010")), "node3"),
+                    new Race("with equal WAL and priority the member beside the former leader wins over earlier names elsewhere",
+                            List.of(Candidate.at("node1", 2, "0/3000000").in("dc2"), Candidate.at("node2", 2, "0/3000000").in("dc2"),
+                                    Candidate.at("node3", 2, "0/3000000").in("dc1")), "node3").formerLeaderIn("dc1"),
+                    new Race("between two members beside the former leader the earlier name wins",
+                            List.of(Candidate.at("node1", 2, "0/3000000").in("dc2"), Candidate.at("node2", 2, "0/3000000").in("dc1"),
+                                    Candidate.at("node3", 2, "0/3000000").in("dc1")), "node2").formerLeaderIn("dc1"),
+                    new Race("a higher priority beats being beside the former leader",
+                            List.of(Candidate.at("node1", 2, "0/3000000").in("dc1"),
+                                    Candidate.at("node2", 2, "0/3000000").in("dc2").priority(150),
+                                    Candidate.at("node3", 2, "0/3000000").in("dc1")), "node2").formerLeaderIn("dc1"),
+                    new Race("more WAL beats being beside the former leader",
+                            List.of(Candidate.at("node1", 2, "0/3000000").in("dc1"), Candidate.at("node2", 2, "0/3000001").in("dc2"),
+                                    Candidate.at("node3", 2, "0/3000000").in("dc1")), "node2").formerLeaderIn("dc1"));
         }
 
         @ParameterizedTest(name = "{0}")
         @MethodSource("races")
         void exactlyTheBestMemberRunsForLeader(Race race) {
-            Map<String, Decision> decisions = decideAll(race.candidates(), Optional.empty());
+            Map<String, Decision> decisions = decideAll(race.candidates(), Optional.empty(), race.formerLeaderLocation());
 
             assertThat(decisions.entrySet())
                     .filteredOn(e -> e.getValue() instanceof AcquireAndPromote)
@@ -133,7 +161,7 @@ class ElectionSimulationTest {
             List<Candidate> candidates = List.of(Candidate.at("node1", 2, "0/3000000"), Candidate.at("node2", 2, "0/3000100"),
                     Candidate.at("node3", 2, "0/3000050"));
 
-            Map<String, Decision> decisions = decideAll(candidates, Optional.of("0/5000000"));
+            Map<String, Decision> decisions = decideAll(candidates, Optional.of("0/5000000"), Optional.empty());
 
             assertThat(decisions.values()).allSatisfy(d -> assertThat(d).isInstanceOf(Wait.class));
             assertThat(decisions.get("node2").reason()).contains("more than maximum_lag_on_failover");
@@ -144,19 +172,20 @@ class ElectionSimulationTest {
             List<Candidate> candidates = List.of(Candidate.at("node1", 2, "0/3000000").taggedNofailover(),
                     Candidate.at("node2", 2, "0/3000100").taggedNofailover());
 
-            Map<String, Decision> decisions = decideAll(candidates, Optional.empty());
+            Map<String, Decision> decisions = decideAll(candidates, Optional.empty(), Optional.empty());
 
             assertThat(decisions.values()).allSatisfy(d -> assertThat(d.reason()).contains("tagged nofailover"));
         }
 
-        private Map<String, Decision> decideAll(List<Candidate> candidates, Optional<String> optime) {
+        private Map<String, Decision> decideAll(List<Candidate> candidates, Optional<String> optime,
+                                                Optional<String> formerLeaderLocation) {
             Views.ViewBuilder shared = Views.initializedWithoutLeader();
             candidates.forEach(c -> shared.with(c.published()));
             optime.ifPresent(shared::optime);
             ClusterView view = shared.build();
             Map<String, Decision> decisions = new TreeMap<>();
             for (Candidate candidate : candidates) {
-                decisions.put(candidate.name(), Decider.decide(view, candidate.local().build(), Views.CONFIG));
+                decisions.put(candidate.name(), Decider.decide(view, candidate.local(formerLeaderLocation).build(), Views.CONFIG));
             }
             return decisions;
         }
@@ -245,6 +274,22 @@ class ElectionSimulationTest {
         }
 
         @Test
+        void afterTheLeaderDiesTheStandbyInItsLocationWinsATieAndTheOthersFollowIt() {
+            SimulatedCluster cluster = new SimulatedCluster().leaderIn("dc1")
+                    .standby("node1", 2, "0/3000100", "dc2").standby("node2", 2, "0/3000100", "dc2")
+                    .standby("node3", 2, "0/3000100", "dc1");
+
+            cluster.runRounds(1);
+            cluster.leaderDies();
+            cluster.runRounds(6);
+
+            assertThat(cluster.promotions).containsExactly("node3");
+            assertThat(cluster.lastDecisions.get("node1")).isInstanceOf(KeepFollowing.class);
+            assertThat(cluster.lastDecisions.get("node2")).isInstanceOf(KeepFollowing.class);
+            assertThat(cluster.node("node1").configuredUpstream).contains(upstreamOf("node3"));
+        }
+
+        @Test
         void aWholeClusterStartWaitsOneTtlThenElectsExactlyOne() {
             SimulatedCluster cluster = new SimulatedCluster().neverHadALeader()
                     .standby("node1", 1, "0/3000000").standby("node2", 1, "0/3000000").standby("node3", 1, "0/3000000");
@@ -283,7 +328,13 @@ class ElectionSimulationTest {
 
         SimulatedCluster() {
             leaderKey = Optional.of(new LeaderLock("node0", revision, 1));
-            put("node0", new SimNode("node0", 2, Lsn.parse("0/3000200"), true).member(++revision));
+            put("node0", new SimNode("node0", 2, Lsn.parse("0/3000200"), true, Tags.DEFAULT_LOCATION).member(++revision));
+        }
+
+        /** The original leader node0 carries the location tag {@code location}. */
+        SimulatedCluster leaderIn(String location) {
+            put("node0", new SimNode("node0", 2, Lsn.parse("0/3000200"), true, location).member(++revision));
+            return this;
         }
 
         SimulatedCluster neverHadALeader() {
@@ -294,12 +345,16 @@ class ElectionSimulationTest {
         }
 
         SimulatedCluster standby(String name, int timeline, String lsn) {
-            return add(new SimNode(name, timeline, Lsn.parse(lsn), false));
+            return standby(name, timeline, lsn, Tags.DEFAULT_LOCATION);
+        }
+
+        SimulatedCluster standby(String name, int timeline, String lsn, String location) {
+            return add(new SimNode(name, timeline, Lsn.parse(lsn), false, location));
         }
 
         SimulatedCluster primary(String name, int timeline, String lsn) {
             memberKeys.remove("node0");
-            SimNode node = new SimNode(name, timeline, Lsn.parse(lsn), true);
+            SimNode node = new SimNode(name, timeline, Lsn.parse(lsn), true, Tags.DEFAULT_LOCATION);
             leaderKey = Optional.of(new LeaderLock(name, ++revision, 1));
             return add(node);
         }
@@ -375,7 +430,7 @@ class ElectionSimulationTest {
 
         private ClusterView snapshot() {
             return new ClusterView(revision, Optional.of(Views.SYSTEM_ID), leaderKey, memberKeys, Optional.of(Views.CONFIG),
-                    Optional.empty(), List.of());
+                    Optional.empty(), Optional.empty(), List.of(), List.of());
         }
 
         private void put(String name, Member member) {
@@ -404,6 +459,7 @@ class ElectionSimulationTest {
         final String name;
         final int timeline;
         final Lsn position;
+        final Tags tags;
         boolean primary;
         Optional<Upstream> configuredUpstream = Optional.empty();
         boolean crashed;
@@ -412,18 +468,20 @@ class ElectionSimulationTest {
         private ClusterView lastView;
         private Long leaderlessSinceRevision;
         private long leaderlessSinceSeconds;
+        private Optional<String> formerLeaderLocation = Optional.empty();
 
-        SimNode(String name, int timeline, Lsn position, boolean primary) {
+        SimNode(String name, int timeline, Lsn position, boolean primary, String location) {
             this.name = name;
             this.timeline = timeline;
             this.position = position;
             this.primary = primary;
+            this.tags = new Tags(Tags.DEFAULT_PRIORITY, location, false);
         }
 
         Member member(long modRevision) {
             return new Member(name, primary ? Role.PRIMARY : Role.REPLICA, PgState.RUNNING,
                     "postgres://" + upstreamOf(name).host() + ":5432/postgres", "http://" + name + ".db:8008/patroni",
-                    position.value(), timeline, null, Tags.DEFAULTS, "0.1.0", modRevision);
+                    position.value(), timeline, null, tags, "0.1.0", modRevision);
         }
 
         void cycle(SimulatedCluster cluster) {
@@ -432,9 +490,9 @@ class ElectionSimulationTest {
             }
             ClusterView view = lastView;
             Optional<LocalState.Leaderless> leaderless = trackLeaderless(view, cluster.nowSeconds);
-            PgProbe pg = new PgProbe(!primary, timeline, position, configuredUpstream,
+            PgProbe pg = new PgProbe(!primary, timeline, position, position, configuredUpstream,
                     configuredUpstream.map(u -> new PgProbe.WalReceiver("streaming", u, timeline)), Views.SYSTEM_ID, "15.8");
-            LocalState local = new LocalState(name, Tags.DEFAULTS, true, Optional.of(Views.SYSTEM_ID), true, Optional.of(pg),
+            LocalState local = new LocalState(name, tags, true, Optional.of(Views.SYSTEM_ID), true, Optional.of(pg),
                     Optional.empty(), !isolated,
                     Duration.ofSeconds(isolated ? 0 : Views.CONFIG.ttl()), leaderless);
             if (!isolated) {
@@ -445,10 +503,12 @@ class ElectionSimulationTest {
             carryOut(decision, cluster);
         }
 
+        /** As {@code HaLoop} does: remembers the last leader's location, and since when there has been none. */
         private Optional<LocalState.Leaderless> trackLeaderless(ClusterView view, long nowSeconds) {
             if (view.hasLeader()) {
                 leaderlessSinceRevision = null;
                 sawLeader = true;
+                view.leaderMember().ifPresent(leader -> formerLeaderLocation = Optional.of(leader.tags().location()));
                 return Optional.empty();
             }
             if (leaderlessSinceRevision == null) {
@@ -456,7 +516,7 @@ class ElectionSimulationTest {
                 leaderlessSinceSeconds = nowSeconds;
             }
             return Optional.of(new LocalState.Leaderless(leaderlessSinceRevision,
-                    Duration.ofSeconds(nowSeconds - leaderlessSinceSeconds), !sawLeader));
+                    Duration.ofSeconds(nowSeconds - leaderlessSinceSeconds), !sawLeader, formerLeaderLocation));
         }
 
         private void carryOut(Decision decision, SimulatedCluster cluster) {

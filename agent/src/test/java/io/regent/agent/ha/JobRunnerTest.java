@@ -51,6 +51,7 @@ class JobRunnerTest {
             assertThat(job.description()).isEqualTo("clone from node1 in progress");
             assertThat(job.elapsed()).isEqualTo(Duration.ofSeconds(42));
             assertThat(job.impliedState()).isEqualTo(PgState.CREATING_REPLICA);
+            assertThat(job.failed()).as("a job in progress is not a back-off").isFalse();
         });
         assertThat(done.availablePermits()).isZero();
 
@@ -85,6 +86,7 @@ class JobRunnerTest {
             assertThat(job.description()).isEqualTo("backing off after a failed start of PostgreSQL");
             assertThat(job.impliedState()).as("what a failed start leaves behind").isEqualTo(PgState.STOPPED);
             assertThat(job.elapsed()).isEqualTo(BACKOFF.minusNanos(1));
+            assertThat(job.failed()).isTrue();
         });
 
         clock.advance(Duration.ofNanos(1));
@@ -106,6 +108,51 @@ class JobRunnerTest {
         assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
         awaitDone();
         assertThat(jobs.current()).isEmpty();
+    }
+
+    @Test
+    void acceptsAJobDuringTheBackOffWhichThenReplacesIt() throws InterruptedException {
+        jobs.submit("restart of the leader's PostgreSQL", PgState.STARTING, () -> {
+            throw new IllegalStateException("pg_ctl start timed out");
+        });
+        awaitDone();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(jobs.current()).hasValueSatisfying(job -> assertThat(job.failed()).isTrue());
+
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch finish = new CountDownLatch(1);
+        jobs.submit("restart as a standby", PgState.STARTING, () -> {
+            started.countDown();
+            awaitQuietly(finish);
+        });
+        assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(jobs.current()).hasValueSatisfying(job -> {
+            assertThat(job.description()).isEqualTo("restart as a standby in progress");
+            assertThat(job.elapsed()).as("timed from its own submission").isZero();
+            assertThat(job.failed()).isFalse();
+        });
+        finish.countDown();
+        awaitDone();
+        assertThat(jobs.current()).as("the success leaves no trace of the earlier back-off").isEmpty();
+    }
+
+    @Test
+    void refusesASecondJobWhileTheOneSubmittedDuringABackOffRuns() throws InterruptedException {
+        jobs.submit("start of PostgreSQL", PgState.STARTING, () -> {
+            throw new IllegalStateException("pg_ctl start failed");
+        });
+        awaitDone();
+        CountDownLatch finish = new CountDownLatch(1);
+        jobs.submit("restart as a standby", PgState.STARTING, () -> awaitQuietly(finish));
+
+        assertThatThrownBy(() -> jobs.submit("clone from node1", PgState.CREATING_REPLICA, () -> { }))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("restart as a standby")
+                .hasMessageContaining("clone from node1");
+
+        finish.countDown();
+        awaitDone();
     }
 
     @Test

@@ -57,11 +57,13 @@ final class Locals {
         private Optional<PgProbe.WalReceiver> receiver = Optional.empty();
         private String systemIdentifier = Views.SYSTEM_ID;
         private int priority = Tags.DEFAULT_PRIORITY;
+        private String location;
         private boolean nofailover;
         private Optional<LocalState.RunningJob> job = Optional.empty();
         private boolean storeReachable = true;
         private Duration leaseRemaining = Duration.ofSeconds(20);
         private Optional<LocalState.Leaderless> leaderless = Optional.empty();
+        private Optional<String> formerLeaderLocation = Optional.empty();
 
         private LocalBuilder(String name, boolean hasData, boolean running, boolean probed) {
             this.name = name;
@@ -109,13 +111,26 @@ final class Locals {
             return this;
         }
 
+        /** This member's {@code location} tag (default: {@link Tags#DEFAULT_LOCATION}). */
+        LocalBuilder location(String newLocation) {
+            location = newLocation;
+            return this;
+        }
+
         LocalBuilder nofailover() {
             nofailover = true;
             return this;
         }
 
+        /** A job in progress, as {@link JobRunner#current()} reports it. */
         LocalBuilder job(String description, PgState impliedState) {
-            job = Optional.of(new LocalState.RunningJob(description, Duration.ofSeconds(42), impliedState));
+            job = Optional.of(new LocalState.RunningJob(description, Duration.ofSeconds(42), impliedState, false));
+            return this;
+        }
+
+        /** The back-off after a failed job, as {@link JobRunner#current()} reports it. */
+        LocalBuilder backingOff(String description, PgState impliedState) {
+            job = Optional.of(new LocalState.RunningJob(description, Duration.ofSeconds(3), impliedState, true));
             return this;
         }
 
@@ -127,7 +142,7 @@ final class Locals {
 
         /** No leader seen since {@code sinceRevision}, {@code elapsed} ago; {@code sinceStartup}: none since the agent started. */
         LocalBuilder leaderless(long sinceRevision, Duration elapsed, boolean sinceStartup) {
-            leaderless = Optional.of(new LocalState.Leaderless(sinceRevision, elapsed, sinceStartup));
+            leaderless = Optional.of(new LocalState.Leaderless(sinceRevision, elapsed, sinceStartup, Optional.empty()));
             return this;
         }
 
@@ -141,14 +156,22 @@ final class Locals {
             return leaderless(Views.LEADER_LOST_AT, elapsed, true);
         }
 
+        /** The last leader this agent saw had the {@code location} tag {@code formerLocation} (applies to {@link #leaderless}). */
+        LocalBuilder formerLeaderIn(String formerLocation) {
+            formerLeaderLocation = Optional.of(formerLocation);
+            return this;
+        }
+
         LocalState build() {
             Optional<PgProbe> pg = probed
-                    ? Optional.of(new PgProbe(inRecovery, timeline, position, configuredUpstream,
+                    ? Optional.of(new PgProbe(inRecovery, timeline, position, position, configuredUpstream,
                             inRecovery ? receiver : Optional.empty(), systemIdentifier, "15.8"))
                     : Optional.empty();
-            return new LocalState(name, new Tags(priority, null, nofailover), hasData,
+            Optional<LocalState.Leaderless> tracked = leaderless.map(l -> new LocalState.Leaderless(l.sinceRevision(),
+                    l.elapsed(), l.sinceStartup(), formerLeaderLocation));
+            return new LocalState(name, new Tags(priority, location, nofailover), hasData,
                     Optional.ofNullable(hasData ? systemIdentifier : null), running, pg, job, storeReachable,
-                    leaseRemaining, leaderless);
+                    leaseRemaining, tracked);
         }
     }
 }

@@ -2,13 +2,16 @@ package io.regent.agent.ha;
 
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.store.LeaseStatus;
 import io.regent.common.store.StoreUnavailableException;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -21,6 +24,7 @@ final class RecordingClusterStore implements ClusterStore {
     private final CallLog log;
     private final Set<String> refused = new HashSet<>();
     private final Set<String> failing = new HashSet<>();
+    private final List<HistoryEntry> history = new ArrayList<>();
 
     RecordingClusterStore(CallLog log) {
         this.log = log;
@@ -92,8 +96,28 @@ final class RecordingClusterStore implements ClusterStore {
     }
 
     @Override
-    public void publishStatus(Lsn optime) {
+    public void publishStatus(Lsn optime, String location) {
         record("publishStatus", "store.publishStatus " + optime);
+    }
+
+    /**
+     * Logged as Patroni's history line, {@code store.appendHistory [timeline, switch_lsn, reason, timestamp, new_leader]};
+     * kept in {@link #history()} only when the append succeeds.
+     */
+    @Override
+    public void appendHistory(HistoryEntry entry) {
+        record("appendHistory", "store.appendHistory [" + entry.timeline() + ", " + entry.switchLsn() + ", " + entry.reason()
+                + ", " + entry.timestamp() + ", " + entry.newLeader() + "]");
+        synchronized (history) {
+            history.add(entry);
+        }
+    }
+
+    /** The entries appended so far. */
+    List<HistoryEntry> history() {
+        synchronized (history) {
+            return List.copyOf(history);
+        }
     }
 
     @Override

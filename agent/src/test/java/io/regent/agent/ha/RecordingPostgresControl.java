@@ -3,6 +3,9 @@ package io.regent.agent.ha;
 import io.regent.agent.postgres.PostgresControl;
 import io.regent.agent.postgres.PostgresException;
 import io.regent.agent.postgres.Upstream;
+import io.regent.agent.postgres.TimelineSwitch;
+import io.regent.common.model.Lsn;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -13,14 +16,18 @@ import java.util.concurrent.CountDownLatch;
 /**
  * A {@link PostgresControl} that records every verb into a {@link CallLog}; any verb can be made to
  * {@link #fail} or be {@link #hold held} until the test opens a gate. Queries ({@link #hasDataDirectory}, {@link #isRunning}, {@link #systemIdentifier}) are
- * answered, not recorded: only effects are.
+ * answered, not recorded: only effects are, plus {@link #lastTimelineSwitch}, whose place after the promotion matters.
+ * By default the last timeline switch is {@link #SWITCH}: timeline 1 ended at 0/3000060, as after a first promotion.
  */
 final class RecordingPostgresControl implements PostgresControl {
 
     private final CallLog log;
     private final Set<String> failing = new HashSet<>();
     private final Map<String, CountDownLatch> gates = new HashMap<>();
+    static final TimelineSwitch SWITCH = new TimelineSwitch(1, Lsn.parse("0/3000060"), "no recovery target specified");
+
     private Optional<String> systemIdentifier = Optional.of(Views.SYSTEM_ID);
+    private Optional<TimelineSwitch> timelineSwitch = Optional.of(SWITCH);
 
     RecordingPostgresControl(CallLog log) {
         this.log = log;
@@ -34,6 +41,18 @@ final class RecordingPostgresControl implements PostgresControl {
     /** Makes {@code verb} wait, before it takes effect, until {@code gate} opens: a slow operation. */
     RecordingPostgresControl hold(String verb, CountDownLatch gate) {
         gates.put(verb, gate);
+        return this;
+    }
+
+    /** Makes a verb made to {@link #fail} succeed again. */
+    RecordingPostgresControl heal(String verb) {
+        failing.remove(verb);
+        return this;
+    }
+
+    /** What {@link #lastTimelineSwitch} answers (empty: the server is still on timeline 1). */
+    RecordingPostgresControl lastTimelineSwitchIs(Optional<TimelineSwitch> answer) {
+        timelineSwitch = answer;
         return this;
     }
 
@@ -94,6 +113,12 @@ final class RecordingPostgresControl implements PostgresControl {
         record("start", "pg.start");
     }
 
+    /** Logged as {@code pg.start timeout=<seconds>s}, to tell it from the default-bounded {@link #start()}. */
+    @Override
+    public void start(Duration timeout) {
+        record("start", "pg.start timeout=" + timeout.toSeconds() + "s");
+    }
+
     @Override
     public void stop() {
         record("stop", "pg.stop");
@@ -107,6 +132,12 @@ final class RecordingPostgresControl implements PostgresControl {
     @Override
     public void promote() {
         record("promote", "pg.promote");
+    }
+
+    @Override
+    public Optional<TimelineSwitch> lastTimelineSwitch() {
+        record("lastTimelineSwitch", "pg.lastTimelineSwitch");
+        return timelineSwitch;
     }
 
     @Override

@@ -3,12 +3,15 @@ package io.regent.agent.ha;
 import io.regent.agent.postgres.Upstream;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
 import io.regent.common.model.Role;
 import io.regent.common.model.Tags;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +71,7 @@ final class Views {
         private final Map<String, MemberBuilder> members = new LinkedHashMap<>();
         private Optional<String> leader = Optional.empty();
         private Optional<Lsn> optime = Optional.empty();
+        private final List<HistoryEntry> history = new ArrayList<>();
         private long revision = REVISION;
 
         private ViewBuilder(Optional<String> initialize) {
@@ -99,6 +103,13 @@ final class Views {
             return this;
         }
 
+        /** {@code history} records that {@code timeline} ended at {@code switchLsn} when {@code newLeader} was promoted. */
+        ViewBuilder history(int timeline, String switchLsn, String newLeader) {
+            history.add(new HistoryEntry(timeline, Lsn.parse(switchLsn), "no recovery target specified",
+                    Instant.parse("2024-05-01T12:00:00Z").plusSeconds(60L * timeline), newLeader));
+            return this;
+        }
+
         ViewBuilder revision(long newRevision) {
             revision = newRevision;
             return this;
@@ -109,7 +120,7 @@ final class Views {
             members.values().forEach(m -> built.put(m.name, m.build()));
             return new ClusterView(revision, initialize,
                     leader.map(name -> new LeaderLock(name, revision - 200, 0x694d8a1b2c3d4e5fL)),
-                    built, Optional.of(CONFIG), optime, List.of());
+                    built, Optional.of(CONFIG), optime, Optional.empty(), history, List.of());
         }
     }
 
@@ -122,6 +133,7 @@ final class Views {
         private Long xlogLocation = Lsn.parse(DEFAULT_LSN).value();
         private Integer timeline = 1;
         private int priority = Tags.DEFAULT_PRIORITY;
+        private String location;
         private boolean nofailover;
         private long modRevision = PUBLISHED_AFTER_LOSS;
 
@@ -148,6 +160,12 @@ final class Views {
 
         MemberBuilder priority(int newPriority) {
             priority = newPriority;
+            return this;
+        }
+
+        /** The member's {@code location} tag (default: {@link Tags#DEFAULT_LOCATION}). */
+        MemberBuilder location(String newLocation) {
+            location = newLocation;
             return this;
         }
 
@@ -189,7 +207,7 @@ final class Views {
 
         Member build() {
             return new Member(name, role, state, connUrl, "http://" + name + ".db:8008/patroni", xlogLocation, timeline,
-                    null, new Tags(priority, null, nofailover), "0.1.0", modRevision);
+                    null, new Tags(priority, location, nofailover), "0.1.0", modRevision);
         }
     }
 }

@@ -77,6 +77,15 @@ class ConfWriterTest {
         }
 
         @Test
+        void theWalReceiverRetriesQuicklyUnlessTheOperatorSaysOtherwise() {
+            String defaults = new ConfWriter(node(Map.of())).postgresqlConf(Optional.of(LEADER));
+            String tuned = new ConfWriter(node(Map.of("wal_retrieve_retry_interval", "2s"))).postgresqlConf(Optional.of(LEADER));
+
+            assertThat(linesSetting(defaults, "wal_retrieve_retry_interval")).containsExactly("wal_retrieve_retry_interval = '500ms'");
+            assertThat(linesSetting(tuned, "wal_retrieve_retry_interval")).containsExactly("wal_retrieve_retry_interval = '2s'");
+        }
+
+        @Test
         void theBaseConfIsIncludedFirstSoEverySettingBelowOverridesInitdbsDefaults() {
             String conf = new ConfWriter(node(Map.of("work_mem", "8MB"))).postgresqlConf(Optional.empty());
 

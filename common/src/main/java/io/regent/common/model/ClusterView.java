@@ -13,6 +13,8 @@ import java.util.Optional;
  * @param initialize the system identifier once the cluster is bootstrapped; the empty string while a
  *                   member is bootstrapping it; absent on a cluster never initialized
  * @param optime     the last WAL position the leader published in {@code status}
+ * @param leaderLocation the {@code location} tag of the leader that last published {@code status}: the
+ *                   same for every agent, so an election can prefer the former leader's location
  * @param history    the timeline switches recorded in {@code history}, oldest first
  * @param problems   keys that were present but unreadable, ignored in this view
  */
@@ -23,6 +25,7 @@ public record ClusterView(
         Map<String, Member> members,
         Optional<HaConfig> config,
         Optional<Lsn> optime,
+        Optional<String> leaderLocation,
         List<HistoryEntry> history,
         List<KeyProblem> problems) {
 
@@ -34,7 +37,7 @@ public record ClusterView(
 
     public static ClusterView empty(long revision) {
         return new ClusterView(revision, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
-                Optional.empty(), List.of(), List.of());
+                Optional.empty(), Optional.empty(), List.of(), List.of());
     }
 
     /** Where {@code timeline} ended, if the history records it. */

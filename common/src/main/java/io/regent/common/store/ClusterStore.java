@@ -46,8 +46,8 @@ public interface ClusterStore extends ClusterReader {
     /** Writes {@code members/<name>} under this member's lease. */
     void publishMember(Member member);
 
-    /** Writes the leader's last WAL position to {@code status}. */
-    void publishStatus(Lsn optime);
+    /** Writes the leader's last WAL position and its location tag to {@code status}. */
+    void publishStatus(Lsn optime, String location);
 
     /**
      * Appends one entry to {@code history} (read, append, compare-and-swap on the key's revision,

@@ -169,8 +169,8 @@ final class EtcdClusterStore implements ClusterStore {
     }
 
     @Override
-    public void publishStatus(Lsn optime) {
-        await("publish status", client.getKVClient().put(bytes(keys.status()), bytes(JsonCodec.encodeStatus(optime))));
+    public void publishStatus(Lsn optime, String location) {
+        await("publish status", client.getKVClient().put(bytes(keys.status()), bytes(JsonCodec.encodeStatus(optime, location))));
     }
 
     @Override

@@ -19,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The JSON values stored in etcd, in Patroni's field names ({@code conn_url}, {@code xlog_location},
@@ -96,9 +97,23 @@ public final class JsonCodec {
     }
 
     public static String encodeStatus(Lsn optime) {
+        return encodeStatus(optime, null);
+    }
+
+    /** {@code status} as the leader writes it: its position and, for elections, its location. */
+    public static String encodeStatus(Lsn optime, String leaderLocation) {
         ObjectNode node = JSON.createObjectNode();
         node.put("optime", optime.value());
+        if (leaderLocation != null) {
+            node.put("location", leaderLocation);
+        }
         return write(node);
+    }
+
+    /** The leader's location from a {@code status} value; empty when not recorded (older writers). */
+    public static Optional<String> decodeStatusLocation(String json) {
+        JsonNode location = readObject(json).get("location");
+        return location != null && location.isTextual() ? Optional.of(location.asText()) : Optional.empty();
     }
 
     public static Lsn decodeStatus(String json) {

@@ -31,6 +31,7 @@ final class ViewDecoder {
         Optional<LeaderLock> leader = Optional.empty();
         Optional<HaConfig> config = Optional.empty();
         Optional<Lsn> optime = Optional.empty();
+        Optional<String> leaderLocation = Optional.empty();
         List<HistoryEntry> history = List.of();
         Map<String, Member> members = new HashMap<>();
         List<KeyProblem> problems = new ArrayList<>();
@@ -51,6 +52,7 @@ final class ViewDecoder {
                     history = JsonCodec.decodeHistory(kv.value());
                 } else if (key.equals(keys.status())) {
                     optime = Optional.of(JsonCodec.decodeStatus(kv.value()));
+                    leaderLocation = JsonCodec.decodeStatusLocation(kv.value());
                 } else {
                     Optional<String> memberName = keys.memberName(key);
                     if (memberName.isPresent()) {
@@ -61,6 +63,6 @@ final class ViewDecoder {
                 problems.add(new KeyProblem(key, e.getMessage()));
             }
         }
-        return new ClusterView(revision, initialize, leader, members, config, optime, history, problems);
+        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems);
     }
 }

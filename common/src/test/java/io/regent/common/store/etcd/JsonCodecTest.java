@@ -185,7 +185,8 @@ class JsonCodecTest {
             assertThat(json.get("loop_wait").asInt()).isEqualTo(10);
             assertThat(json.get("retry_timeout").asInt()).isEqualTo(10);
             assertThat(json.get("maximum_lag_on_failover").asLong()).isEqualTo(1_048_576L);
-            assertThat(json.size()).isEqualTo(4);
+            assertThat(json.get("primary_start_timeout").asInt()).isEqualTo(HaConfig.DEFAULT_PRIMARY_START_TIMEOUT);
+            assertThat(json.size()).isEqualTo(5);
         }
 
         @Test
