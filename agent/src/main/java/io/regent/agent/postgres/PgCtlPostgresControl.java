@@ -267,22 +267,24 @@ public final class PgCtlPostgresControl implements PostgresControl {
         }
     }
 
+    /** Writes {@code content} readable by the agent's user only (passwords). */
     private static Path writePrivateFile(Path file, String content) {
-        try {
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(tmp, content);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return file;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file, e);
-        }
+        writeAtomically(file, content, true);
+        return file;
     }
 
     private static void writeFile(Path file, String content) {
+        writeAtomically(file, content, false);
+    }
+
+    /** Writes a sibling temporary file and renames it over {@code file}: readers never see half a file. */
+    private static void writeAtomically(Path file, String content, boolean ownerOnly) {
         try {
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            if (ownerOnly) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            }
             Files.writeString(tmp, content);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
