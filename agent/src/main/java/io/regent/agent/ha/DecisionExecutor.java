@@ -82,7 +82,7 @@ public final class DecisionExecutor {
         } else if (decision instanceof Follow follow) {
             postgres.follow(follow.leader().upstream());
         } else if (decision instanceof Demote demote) {
-            demote(demote, view);
+            demote(demote, view, local);
         } else if (decision instanceof KeepFollowing || decision instanceof Wait) {
             return;
         } else {
@@ -168,17 +168,17 @@ public final class DecisionExecutor {
         });
     }
 
-    private void demote(Demote demote, ClusterView view) {
-        if (view.leader().filter(l -> l.isHeldBy(name)).isPresent()) {
+    private void demote(Demote demote, ClusterView view, LocalState local) {
+        Optional<Upstream> upstream = demote.newUpstream().map(LeaderTarget::upstream);
+        // stop first, on the loop thread: writes must end before anyone else can take the key
+        postgres.stop();
+        if (local.storeReachable() && view.leader().filter(l -> l.isHeldBy(name)).isPresent()) {
             try {
                 store.releaseLeader();
             } catch (RuntimeException e) {
                 LOG.warn("could not release the leader key ({}); it expires with the lease", e.getMessage());
             }
         }
-        Optional<Upstream> upstream = demote.newUpstream().map(LeaderTarget::upstream);
-        // stopping first, on the loop thread: nothing may run between the decision and the end of writes
-        postgres.stop();
         jobs.submit("restart as a standby", PgState.STARTING, () -> {
             postgres.configure(true, upstream);
             postgres.start();

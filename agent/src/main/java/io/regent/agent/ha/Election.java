@@ -77,11 +77,13 @@ final class Election {
         Optional<String> formerLocation = leaderless.formerLeaderLocation();
         Claim mine = new Claim(local.name(), pg.timeline(), pg.position(), local.tags().priority(),
                 formerLocation.filter(local.tags().location()::equals).isPresent());
+        Optional<Lsn> optime = view.optime();
         Optional<Claim> better = others(view, local).stream()
                 .filter(m -> m.modRevision() > leaderless.sinceRevision())
                 .filter(Member::isRunning)
                 .filter(m -> !m.tags().nofailover())
                 .filter(m -> m.lsn().isPresent() && m.timeline() != null)
+                .filter(m -> withinLag(optime, m.lsn().get(), config))
                 .map(m -> new Claim(m.name(), m.timeline(), m.lsn().get(), m.tags().priority(),
                         formerLocation.filter(m.tags().location()::equals).isPresent()))
                 .filter(other -> BEST_FIRST.compare(other, mine) < 0)
@@ -93,14 +95,18 @@ final class Election {
                     + ") than this member (timeline " + mine.timeline() + ", lsn " + mine.position() + ", priority "
                     + mine.priority() + ")");
         }
-        Optional<Lsn> optime = view.optime();
-        if (optime.isPresent() && optime.get().bytesAhead(mine.position()) > config.maximumLagOnFailover()) {
+        if (!withinLag(optime, mine.position(), config)) {
             return new NotYet("no leader; this member's position " + mine.position() + " is "
                     + optime.get().bytesAhead(mine.position()) + " bytes behind the last leader position " + optime.get()
                     + ", more than maximum_lag_on_failover " + config.maximumLagOnFailover());
         }
         return new Won("no leader; this member is the best candidate (timeline " + mine.timeline() + ", lsn "
                 + mine.position() + ")");
+    }
+
+    /** A candidate too far behind the last leader position could lose acknowledged writes: it may not win. */
+    private static boolean withinLag(Optional<Lsn> optime, Lsn position, HaConfig config) {
+        return optime.isEmpty() || optime.get().bytesAhead(position) <= config.maximumLagOnFailover();
     }
 
     private static List<Member> others(ClusterView view, LocalState local) {

@@ -105,8 +105,11 @@ public final class HaLoop implements AutoCloseable {
         HaConfig config = view.config().orElse(node.bootstrap().dcs());
         trackLeaderless(view);
         LocalState local = localState(reachable);
-        if (reachable) {
-            publishMember(view, local, config);
+        if (reachable && !publishMember(view, local, config)) {
+            // one failed call is enough to stop trusting etcd this cycle: every further call could
+            // take another retry_timeout, and a leader must not spend its lease waiting on them
+            storeWasReachable = false;
+            local = localState(false);
         }
         Decision decision = Decider.decide(view, local, config);
         logReason(decision);
@@ -198,7 +201,8 @@ public final class HaLoop implements AutoCloseable {
     }
 
     /** Publishes when something changed, and at least every {@code loop_wait} even when nothing did. */
-    private void publishMember(ClusterView view, LocalState local, HaConfig config) {
+    /** Returns false if etcd did not take the write. */
+    private boolean publishMember(ClusterView view, LocalState local, HaConfig config) {
         Member member = member(view, local);
         long now = clock.nanos();
         // an election compares only positions published since the leader was lost: publish once after it
@@ -206,14 +210,16 @@ public final class HaLoop implements AutoCloseable {
                 .map(m -> m.modRevision() > leaderless.sinceRevision()).orElse(false);
         if (publishedSinceLoss && member.equals(lastPublished) && now - lastPublishedNanos < config.loopWaitDuration().toNanos()
                 && view.member(node.name()).isPresent()) {
-            return;
+            return true;
         }
         try {
             store.publishMember(member);
             lastPublished = member;
             lastPublishedNanos = now;
+            return true;
         } catch (StoreUnavailableException e) {
-            LOG.warn("could not publish member state: {}", e.getMessage());
+            LOG.warn("etcd unreachable: could not publish member state: {}", e.getMessage());
+            return false;
         }
     }
 

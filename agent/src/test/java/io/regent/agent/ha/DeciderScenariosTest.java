@@ -428,6 +428,11 @@ class DeciderScenariosTest {
                         Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
                         Wait.class, "this member's position 0/3000000 is 33554432 bytes behind the last leader position "
                                 + "0/5000000, more than maximum_lag_on_failover 1048576"),
+                scenario("a peer ahead of this member but itself beyond maximum_lag_on_failover is no better candidate",
+                        Views.initializedWithoutLeader().with(member("node3").lsn("0/3800000")).optime("0/5000000"),
+                        Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "this member's position 0/3000000 is 33554432 bytes behind the last leader position "
+                                + "0/5000000, more than maximum_lag_on_failover 1048576"),
                 scenario("a member exactly maximum_lag_on_failover behind the last leader position may still run",
                         Views.initializedWithoutLeader().optime("0/3100000"),
                         Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),

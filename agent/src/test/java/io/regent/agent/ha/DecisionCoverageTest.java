@@ -127,7 +127,7 @@ class DecisionCoverageTest {
                     List.of()),
             Demote.class, new Example(new Demote(Optional.empty(), "etcd is unreachable"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(5)),
-                    List.of("store.releaseLeader", "pg.stop", "pg.configure standby upstream=none", "pg.start")),
+                    List.of("pg.stop", "pg.configure standby upstream=none", "pg.start")),
             Wait.class, new Example(new Wait("nothing to do"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME), List.of()));
 
@@ -467,7 +467,7 @@ class DecisionCoverageTest {
                         Locals.stopped(ME).backingOff("backing off after a failed restart of the leader's PostgreSQL",
                                 PgState.STOPPED))).doesNotThrowAnyException();
 
-                assertThat(rig.log.calls()).containsExactly("store.releaseLeader", "pg.stop",
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "store.releaseLeader",
                         "pg.configure standby upstream=none", "pg.start");
                 assertThat(rig.jobs.current()).as("the standby start replaced the back-off, and succeeded").isEmpty();
             }
@@ -544,12 +544,12 @@ class DecisionCoverageTest {
     class Demoting {
 
         @Test
-        void aLeaderReleasesTheKeyStopsOnTheLoopThreadThenRestartsAsAStandbyInAJob() {
+        void aLeaderStopsWritesBeforeItReleasesTheKeyThenRestartsAsAStandbyInAJob() {
             try (Rig rig = new Rig()) {
-                rig.execute(new Demote(Optional.empty(), "etcd is unreachable"), Views.initializedWithLeader(ME),
+                rig.execute(new Demote(Optional.empty(), "a better leader exists"), Views.initializedWithLeader(ME),
                         Locals.runningPrimary(ME));
 
-                assertThat(rig.log.calls()).containsExactly("store.releaseLeader", "pg.stop",
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "store.releaseLeader",
                         "pg.configure standby upstream=none", "pg.start");
             }
         }
@@ -587,15 +587,25 @@ class DecisionCoverageTest {
         }
 
         @Test
-        void stopsEvenWhenTheKeyCannotBeReleased() {
+        void restartsAsAStandbyEvenWhenTheKeyCannotBeReleased() {
             try (Rig rig = new Rig()) {
                 rig.store.fail("releaseLeader");
 
+                rig.execute(new Demote(Optional.empty(), "a better leader exists"), Views.initializedWithLeader(ME),
+                        Locals.runningPrimary(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "store.releaseLeader",
+                        "pg.configure standby upstream=none", "pg.start");
+            }
+        }
+
+        @Test
+        void doesNotSpendTheLeaseOnEtcdCallsWhenEtcdIsUnreachable() {
+            try (Rig rig = new Rig()) {
                 rig.execute(new Demote(Optional.empty(), "etcd is unreachable"), Views.initializedWithLeader(ME),
                         Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(2)));
 
-                assertThat(rig.log.calls()).containsExactly("store.releaseLeader", "pg.stop",
-                        "pg.configure standby upstream=none", "pg.start");
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.configure standby upstream=none", "pg.start");
             }
         }
     }
