@@ -20,6 +20,7 @@ import io.regent.common.model.Lsn;
 import io.regent.common.model.PgState;
 import io.regent.common.store.ClusterStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class DecisionExecutor {
 
     private static final Logger LOG = LoggerFactory.getLogger(DecisionExecutor.class);
+    private static final Duration START_RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final String name;
     private final ClusterStore store;
@@ -60,16 +62,8 @@ public final class DecisionExecutor {
                 postgres.start();
             });
         } else if (decision instanceof StartPostgres start && start.asPrimary()) {
-            jobs.submit("restart of the leader's PostgreSQL", PgState.STARTING, () -> {
-                postgres.configure(false, Optional.empty());
-                try {
-                    postgres.start(config.primaryStartTimeoutDuration());
-                } catch (RuntimeException e) {
-                    // still in crash recovery past the bound: stop it, so the leader key can go to a standby
-                    postgres.stop();
-                    throw e;
-                }
-            });
+            jobs.submit("restart of the leader's PostgreSQL", PgState.STARTING,
+                    () -> restartLeaderInPlace(config.primaryStartTimeoutDuration()));
         } else if (decision instanceof StartPostgres start) {
             jobs.submit("start of PostgreSQL", PgState.STARTING, () -> {
                 postgres.configure(true, start.upstream().map(LeaderTarget::upstream));
@@ -87,6 +81,39 @@ public final class DecisionExecutor {
             return;
         } else {
             throw new AssertionError("unhandled decision " + decision);
+        }
+    }
+
+    /**
+     * Starts the leader's PostgreSQL as the primary, retrying a start that fails quickly, until
+     * {@code timeout} has passed; then stops whatever is left (a crash recovery still running) so that
+     * the decider can hand the key to a standby.
+     */
+    private void restartLeaderInPlace(Duration timeout) {
+        postgres.configure(false, Optional.empty());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            long remainingSeconds = Math.max(1, (long) Math.ceil((deadline - System.nanoTime()) / 1e9));
+            try {
+                postgres.start(Duration.ofSeconds(remainingSeconds));
+                return;
+            } catch (RuntimeException e) {
+                if (System.nanoTime() + START_RETRY_PAUSE.toNanos() >= deadline) {
+                    postgres.stop();
+                    throw e;
+                }
+                LOG.warn("the leader's PostgreSQL did not start ({}); retrying within primary_start_timeout", e.getMessage());
+                sleep(START_RETRY_PAUSE);
+            }
+        }
+    }
+
+    private static void sleep(Duration pause) {
+        try {
+            Thread.sleep(pause.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while restarting PostgreSQL", e);
         }
     }
 

@@ -67,7 +67,7 @@ public final class LocalProbe implements AutoCloseable {
         }
     }
 
-    private static PgProbe probeOver(Connection connection) throws SQLException {
+    private PgProbe probeOver(Connection connection) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             Optional<PgProbe.WalReceiver> receiver = receiver(statement);
             try (ResultSet rs = statement.executeQuery(STATE)) {
@@ -79,7 +79,7 @@ public final class LocalProbe implements AutoCloseable {
                 if (inRecovery) {
                     replayed = lsn(rs.getString("replay_lsn"));
                     position = Lsn.max(lsn(rs.getString("receive_lsn")), replayed);
-                    timeline = receiver.map(PgProbe.WalReceiver::timeline).orElse(rs.getInt("checkpoint_tli"));
+                    timeline = receiver.isPresent() ? receiver.get().timeline() : replayTimeline(rs.getInt("checkpoint_tli"));
                 } else {
                     position = lsn(rs.getString("current_lsn"));
                     replayed = position;
@@ -88,6 +88,20 @@ public final class LocalProbe implements AutoCloseable {
                 return new PgProbe(inRecovery, timeline, position, replayed, Upstream.fromConninfo(rs.getString("primary_conninfo")),
                         receiver, rs.getString("sysid"), rs.getString("version"));
             }
+        }
+    }
+
+    /**
+     * The timeline a standby without a WAL receiver replays: {@code pg_control_checkpoint()} only
+     * moves at the next restartpoint, so after a switch it would under-report; {@code IDENTIFY_SYSTEM}
+     * over a replication connection to the local server tells the current one.
+     */
+    private int replayTimeline(int checkpointTimeline) {
+        try (Connection replication = connections.openReplication(); Statement statement = replication.createStatement();
+             ResultSet rs = statement.executeQuery("IDENTIFY_SYSTEM")) {
+            return rs.next() ? rs.getInt("timeline") : checkpointTimeline;
+        } catch (SQLException e) {
+            return checkpointTimeline;
         }
     }
 

@@ -32,4 +32,13 @@ public final class PgConnections {
     public Connection open() throws SQLException {
         return DriverManager.getConnection(url, properties);
     }
+
+    /** A physical replication connection, for replication commands such as {@code IDENTIFY_SYSTEM}. */
+    public Connection openReplication() throws SQLException {
+        Properties replication = new Properties();
+        replication.putAll(properties);
+        replication.setProperty("replication", "database");
+        replication.setProperty("preferQueryMode", "simple");
+        return DriverManager.getConnection(url, replication);
+    }
 }
