@@ -8,6 +8,7 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.PgProbe;
@@ -69,7 +70,7 @@ public final class Decider {
                     : new KeepLeading("leading the cluster on timeline " + pg.timeline());
         }
         if (lock.isPresent()) {
-            return withOtherLeader(view, lock.get(), pg);
+            return withOtherLeader(view, lock.get(), local, pg, config);
         }
         return withoutLeader(view, local, pg, config);
     }
@@ -102,7 +103,8 @@ public final class Decider {
         return new Bootstrap("the cluster is not initialized; trying to initialize it");
     }
 
-    private static Decision withOtherLeader(ClusterView view, LeaderLock lock, PgProbe pg) {
+    private static Decision withOtherLeader(ClusterView view, LeaderLock lock, LocalState local, PgProbe pg,
+                                            HaConfig config) {
         Optional<LeaderTarget> leader = target(view, lock);
         if (!pg.inRecovery()) {
             return new Demote(leader, "running as a primary while " + lock.name() + " holds the leader key; demoting");
@@ -117,7 +119,14 @@ public final class Decider {
             if (divergence.isPresent()) {
                 return new Wait(divergence.get());
             }
-            String how = pg.isStreamingFrom(target.upstream()) ? "streaming from" : "configured to stream from";
+            boolean streaming = pg.isStreamingFrom(target.upstream());
+            boolean leaderRuns = view.member(lock.name()).map(Member::isRunning).orElse(false);
+            if (!streaming && leaderRuns && local.receiverDownFor().compareTo(config.ttlDuration()) >= 0) {
+                return new RestartStandby(target, "the WAL receiver has not streamed from the running leader " + target
+                        + " for " + local.receiverDownFor().toSeconds() + " s (more than ttl " + config.ttl()
+                        + " s); restarting PostgreSQL to follow it");
+            }
+            String how = streaming ? "streaming from" : "configured to stream from";
             return new KeepFollowing(target, how + " the leader " + target + " on timeline " + pg.timeline());
         }
         return new Follow(target, "following the new leader " + target + " (was "

@@ -49,6 +49,13 @@ public sealed interface Decision {
     record Follow(LeaderTarget leader, String reason) implements Decision {
     }
 
+    /**
+     * The standby is configured for the leader but its WAL receiver has not connected for too long
+     * while the leader runs: restart PostgreSQL (bounded stop) as the leader's standby.
+     */
+    record RestartStandby(LeaderTarget leader, String reason) implements Decision {
+    }
+
     /** Already streaming from (or configured for) the leader; nothing to change. */
     record KeepFollowing(LeaderTarget leader, String reason) implements Decision {
     }

@@ -8,6 +8,7 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.PostgresControl;
@@ -75,6 +76,12 @@ public final class DecisionExecutor {
             keepLeading(view, local);
         } else if (decision instanceof Follow follow) {
             postgres.follow(follow.leader().upstream());
+        } else if (decision instanceof RestartStandby restart) {
+            jobs.submit("restart of the standby to follow " + restart.leader(), PgState.STARTING, () -> {
+                postgres.stop();
+                postgres.configure(true, Optional.of(restart.leader().upstream()));
+                postgres.start();
+            });
         } else if (decision instanceof Demote demote) {
             demote(demote, view, local);
         } else if (decision instanceof KeepFollowing || decision instanceof Wait) {

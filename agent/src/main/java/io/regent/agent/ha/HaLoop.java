@@ -51,6 +51,7 @@ public final class HaLoop implements AutoCloseable {
     private LeaseStatus lastLease;
     private LocalState.Leaderless leaderless;
     private long leaderlessSinceNanos;
+    private long receiverDownSinceNanos = -1;
     private boolean sawLeader;
     private String lastReason = "";
     private long lastReasonLoggedNanos;
@@ -197,10 +198,24 @@ public final class HaLoop implements AutoCloseable {
         Duration remaining = lastLease == null ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
         return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, jobs.current(), reachable, remaining,
-                Optional.ofNullable(leaderless));
+                Optional.ofNullable(leaderless), receiverDownFor(pg));
     }
 
     /** Publishes when something changed, and at least every {@code loop_wait} even when nothing did. */
+    /** How long a standby with an upstream configured has gone without a streaming WAL receiver. */
+    private Duration receiverDownFor(Optional<PgProbe> pg) {
+        boolean waiting = pg.filter(PgProbe::inRecovery).filter(p -> p.configuredUpstream().isPresent())
+                .filter(p -> p.receiver().map(r -> !r.isStreaming()).orElse(true)).isPresent();
+        if (!waiting) {
+            receiverDownSinceNanos = -1;
+            return Duration.ZERO;
+        }
+        if (receiverDownSinceNanos < 0) {
+            receiverDownSinceNanos = clock.nanos();
+        }
+        return Duration.ofNanos(clock.nanos() - receiverDownSinceNanos);
+    }
+
     /** Returns false if etcd did not take the write. */
     private boolean publishMember(ClusterView view, LocalState local, HaConfig config) {
         Member member = member(view, local);

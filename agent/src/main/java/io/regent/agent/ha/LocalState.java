@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param storeReachable   the lease keepalive and the snapshot read both succeeded this cycle
  * @param leaseRemaining   how long the member lease is certainly still valid (zero if unknown)
  * @param leaderless       since when the agent has seen no leader; empty while a leader exists
+ * @param receiverDownFor  how long a standby with an upstream configured has not been streaming (zero
+ *                         while it streams, and for a primary)
  */
 public record LocalState(
         String name,
@@ -29,7 +31,8 @@ public record LocalState(
         Optional<RunningJob> job,
         boolean storeReachable,
         Duration leaseRemaining,
-        Optional<Leaderless> leaderless) {
+        Optional<Leaderless> leaderless,
+        Duration receiverDownFor) {
 
     /**
      * A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile; or,

@@ -14,6 +14,7 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.Upstream;
@@ -276,6 +277,20 @@ class DeciderScenariosTest {
                         Locals.runningStandby("node2").configuredFor(upstreamOf("node1")),
                         KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432)")
                         .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("a standby whose WAL receiver has not reached the running leader for a whole ttl restarts to follow it",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")).receiverDownFor(ofSeconds(30)),
+                        RestartStandby.class, "the WAL receiver has not streamed from the running leader node1 (node1.db:5432) "
+                                + "for 30 s (more than ttl 30 s); restarting PostgreSQL to follow it")
+                        .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("a standby whose WAL receiver is down for less than a ttl gives it time",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")).receiverDownFor(ofSeconds(29)),
+                        KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432)"),
+                scenario("a standby does not restart while the leader's own PostgreSQL is not running",
+                        Views.initializedWithLeader("node1").with(member("node1").primary().state(PgState.STARTING)),
+                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")).receiverDownFor(ofSeconds(300)),
+                        KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432)"),
                 scenario("a standby streaming from the former leader follows the new one",
                         Views.initializedWithLeader("node1"),
                         Locals.runningStandby("node2").streamingFrom(upstreamOf("node3")),

@@ -10,6 +10,7 @@ import io.regent.agent.ha.Decision.AcquireAndPromote;
 import io.regent.agent.ha.Decision.Bootstrap;
 import io.regent.agent.ha.Decision.CloneFrom;
 import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
@@ -125,6 +126,9 @@ class DecisionCoverageTest {
             KeepFollowing.class, new Example(new KeepFollowing(NODE1, "streaming from the leader"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME).streamingFrom(upstreamOf("node1")),
                     List.of()),
+            RestartStandby.class, new Example(new RestartStandby(NODE1, "the WAL receiver has not streamed"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME).configuredFor(upstreamOf("node1")),
+                    List.of("pg.stop", "pg.configure standby upstream=node1.db:5432", "pg.start")),
             Demote.class, new Example(new Demote(Optional.empty(), "etcd is unreachable"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(5)),
                     List.of("pg.stop", "pg.configure standby upstream=none", "pg.start")),

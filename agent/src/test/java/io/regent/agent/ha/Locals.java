@@ -62,6 +62,7 @@ final class Locals {
         private Optional<LocalState.RunningJob> job = Optional.empty();
         private boolean storeReachable = true;
         private Duration leaseRemaining = Duration.ofSeconds(20);
+        private Duration receiverDownFor = Duration.ZERO;
         private Optional<LocalState.Leaderless> leaderless = Optional.empty();
         private Optional<String> formerLeaderLocation = Optional.empty();
 
@@ -134,6 +135,12 @@ final class Locals {
             return this;
         }
 
+        /** The WAL receiver has not streamed for {@code down} although an upstream is configured. */
+        LocalBuilder receiverDownFor(Duration down) {
+            receiverDownFor = down;
+            return this;
+        }
+
         LocalBuilder storeUnreachable(Duration remaining) {
             storeReachable = false;
             leaseRemaining = remaining;
@@ -171,7 +178,7 @@ final class Locals {
                     l.elapsed(), l.sinceStartup(), formerLeaderLocation));
             return new LocalState(name, new Tags(priority, location, nofailover), hasData,
                     Optional.ofNullable(hasData ? systemIdentifier : null), running, pg, job, storeReachable,
-                    leaseRemaining, tracked);
+                    leaseRemaining, tracked, receiverDownFor);
         }
     }
 }
