@@ -121,9 +121,10 @@ public final class Decider {
             }
             boolean streaming = pg.isStreamingFrom(target.upstream());
             boolean leaderRuns = view.member(lock.name()).map(Member::isRunning).orElse(false);
-            if (!streaming && leaderRuns && local.receiverDownFor().compareTo(config.ttlDuration()) >= 0) {
+            // twice the ttl: a dead leader's keys (and its stale "running") vanish within one ttl
+            if (!streaming && leaderRuns && local.receiverDownFor().compareTo(config.ttlDuration().multipliedBy(2)) >= 0) {
                 return new RestartStandby(target, "the WAL receiver has not streamed from the running leader " + target
-                        + " for " + local.receiverDownFor().toSeconds() + " s (more than ttl " + config.ttl()
+                        + " for " + local.receiverDownFor().toSeconds() + " s (2 x ttl is " + 2 * config.ttl()
                         + " s); restarting PostgreSQL to follow it");
             }
             String how = streaming ? "streaming from" : "configured to stream from";

@@ -3,6 +3,7 @@ package io.regent.agent.ha;
 import io.regent.agent.postgres.LocalProbe;
 import io.regent.agent.postgres.PgProbe;
 import io.regent.agent.postgres.PostgresControl;
+import io.regent.agent.postgres.Upstream;
 import io.regent.agent.status.NodeStatus;
 import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.HaConfig;
@@ -52,6 +53,7 @@ public final class HaLoop implements AutoCloseable {
     private LocalState.Leaderless leaderless;
     private long leaderlessSinceNanos;
     private long receiverDownSinceNanos = -1;
+    private Optional<Upstream> receiverDownUpstream = Optional.empty();
     private boolean sawLeader;
     private String lastReason = "";
     private long lastReasonLoggedNanos;
@@ -202,12 +204,19 @@ public final class HaLoop implements AutoCloseable {
     }
 
     /** Publishes when something changed, and at least every {@code loop_wait} even when nothing did. */
-    /** How long a standby with an upstream configured has gone without a streaming WAL receiver. */
+    /**
+     * How long a standby has gone without a streaming WAL receiver since it was pointed at its current
+     * upstream (a new upstream starts the count afresh).
+     */
     private Duration receiverDownFor(Optional<PgProbe> pg) {
-        boolean waiting = pg.filter(PgProbe::inRecovery).filter(p -> p.configuredUpstream().isPresent())
-                .filter(p -> p.receiver().map(r -> !r.isStreaming()).orElse(true)).isPresent();
-        if (!waiting) {
+        Optional<PgProbe> waiting = pg.filter(PgProbe::inRecovery).filter(p -> p.configuredUpstream().isPresent())
+                .filter(p -> p.receiver().map(r -> !r.isStreaming()).orElse(true));
+        Optional<Upstream> upstream = waiting.flatMap(PgProbe::configuredUpstream);
+        if (upstream.isEmpty() || !upstream.equals(receiverDownUpstream)) {
             receiverDownSinceNanos = -1;
+        }
+        receiverDownUpstream = upstream;
+        if (upstream.isEmpty()) {
             return Duration.ZERO;
         }
         if (receiverDownSinceNanos < 0) {

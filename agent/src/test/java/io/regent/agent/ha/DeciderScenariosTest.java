@@ -277,15 +277,15 @@ class DeciderScenariosTest {
                         Locals.runningStandby("node2").configuredFor(upstreamOf("node1")),
                         KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432)")
                         .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
-                scenario("a standby whose WAL receiver has not reached the running leader for a whole ttl restarts to follow it",
+                scenario("a standby whose WAL receiver has not reached the running leader for twice the ttl restarts to follow it",
                         Views.initializedWithLeader("node1"),
-                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")).receiverDownFor(ofSeconds(30)),
+                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")).receiverDownFor(ofSeconds(60)),
                         RestartStandby.class, "the WAL receiver has not streamed from the running leader node1 (node1.db:5432) "
-                                + "for 30 s (more than ttl 30 s); restarting PostgreSQL to follow it")
+                                + "for 60 s (2 x ttl is 60 s); restarting PostgreSQL to follow it")
                         .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
-                scenario("a standby whose WAL receiver is down for less than a ttl gives it time",
+                scenario("a standby whose WAL receiver is down for less than twice the ttl gives it time (a dead leader's key expires first)",
                         Views.initializedWithLeader("node1"),
-                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")).receiverDownFor(ofSeconds(29)),
+                        Locals.runningStandby("node2").configuredFor(upstreamOf("node1")).receiverDownFor(ofSeconds(59)),
                         KeepFollowing.class, "configured to stream from the leader node1 (node1.db:5432)"),
                 scenario("a standby does not restart while the leader's own PostgreSQL is not running",
                         Views.initializedWithLeader("node1").with(member("node1").primary().state(PgState.STARTING)),
