@@ -56,7 +56,13 @@ class FrozenStandbyIT {
             writer.awaitAcknowledged(50, Failover.REPLICATION);
             Failover.Mark mark = Failover.markReplicated(writer, old, standbys);
 
+            // freeze it at a position every healthy standby has too: a standby frozen while it held WAL
+            // the winner never received would have diverged, and rejoining that one is a rewind (the repair issue)
+            writer.pause();
+            Failover.awaitEqualPositions(old, standbys);
             frozen.freezePostgres();
+            writer.resume();
+            writer.awaitAcknowledged(writer.acknowledged().size() + 20, Failover.REPLICATION);
             long killed = System.nanoTime();
             old.kill();
 
