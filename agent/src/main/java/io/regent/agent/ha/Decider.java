@@ -115,7 +115,7 @@ public final class Decider {
         LeaderTarget target = leader.get();
         if (pg.configuredUpstream().filter(target.upstream()::equals).isPresent()) {
             // pointed at the leader, so if it does not stream, say why when the reason is divergence
-            Optional<String> divergence = divergence(view, lock, pg);
+            Optional<String> divergence = divergence(view, lock, target, pg);
             if (divergence.isPresent()) {
                 return new Wait(divergence.get());
             }
@@ -138,8 +138,8 @@ public final class Decider {
      * A standby whose WAL went past the point where its timeline ended on the leader's side cannot
      * stream from the leader: PostgreSQL would wait forever. Says so, with the positions involved.
      */
-    private static Optional<String> divergence(ClusterView view, LeaderLock lock, PgProbe pg) {
-        if (pg.isStreamingFrom(view.member(lock.name()).flatMap(m -> Upstream.fromConnUrl(m.connUrl())).orElse(null))) {
+    private static Optional<String> divergence(ClusterView view, LeaderLock lock, LeaderTarget target, PgProbe pg) {
+        if (pg.isStreamingFrom(target.upstream())) {
             return Optional.empty();
         }
         Integer leaderTimeline = view.member(lock.name()).map(Member::timeline).orElse(null);

@@ -112,7 +112,7 @@ public final class HaLoop implements AutoCloseable {
             // one failed call is enough to stop trusting etcd this cycle: every further call could
             // take another retry_timeout, and a leader must not spend its lease waiting on them
             storeWasReachable = false;
-            local = localState(false);
+            local = local.withStoreUnreachable();
         }
         Decision decision = Decider.decide(view, local, config);
         logReason(decision);

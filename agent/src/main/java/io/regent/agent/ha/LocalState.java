@@ -50,6 +50,12 @@ public record LocalState(
                              Optional<String> formerLeaderLocation) {
     }
 
+    /** The same state, with etcd found unreachable later in the cycle (no second probe of PostgreSQL). */
+    public LocalState withStoreUnreachable() {
+        return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, false, leaseRemaining, leaderless,
+                receiverDownFor);
+    }
+
     public boolean isPrimary() {
         return pg.map(p -> !p.inRecovery()).orElse(false);
     }
