@@ -3,6 +3,7 @@ package io.regent.agent.ha;
 import io.regent.agent.postgres.Upstream;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -73,6 +74,8 @@ final class Views {
         private Optional<Lsn> optime = Optional.empty();
         private final List<HistoryEntry> history = new ArrayList<>();
         private long revision = REVISION;
+        private Optional<FailoverRequest> failover = Optional.empty();
+        private boolean paused;
 
         private ViewBuilder(Optional<String> initialize) {
             this.initialize = initialize;
@@ -110,6 +113,18 @@ final class Views {
             return this;
         }
 
+        /** The {@code failover} key holds {@code request}. */
+        ViewBuilder failover(FailoverRequest request) {
+            failover = Optional.of(request);
+            return this;
+        }
+
+        /** {@code config} says {@code "pause": true}. */
+        ViewBuilder paused() {
+            paused = true;
+            return this;
+        }
+
         ViewBuilder revision(long newRevision) {
             revision = newRevision;
             return this;
@@ -120,7 +135,7 @@ final class Views {
             members.values().forEach(m -> built.put(m.name, m.build()));
             return new ClusterView(revision, initialize,
                     leader.map(name -> new LeaderLock(name, revision - 200, 0x694d8a1b2c3d4e5fL)),
-                    built, Optional.of(CONFIG), optime, Optional.empty(), history, List.of());
+                    built, Optional.of(CONFIG), optime, Optional.empty(), history, List.of(), failover, paused);
         }
     }
 

@@ -17,6 +17,9 @@ import java.util.Optional;
  *                   same for every agent, so an election can prefer the former leader's location
  * @param history    the timeline switches recorded in {@code history}, oldest first
  * @param problems   keys that were present but unreadable, ignored in this view
+ * @param failover   an operator's switchover or failover request, if one is pending
+ * @param paused     maintenance mode ({@code "pause": true} in {@code config}): agents publish their state
+ *                   but take no automatic action
  */
 public record ClusterView(
         long revision,
@@ -27,7 +30,9 @@ public record ClusterView(
         Optional<Lsn> optime,
         Optional<String> leaderLocation,
         List<HistoryEntry> history,
-        List<KeyProblem> problems) {
+        List<KeyProblem> problems,
+        Optional<FailoverRequest> failover,
+        boolean paused) {
 
     public ClusterView {
         members = Map.copyOf(members);
@@ -37,7 +42,7 @@ public record ClusterView(
 
     public static ClusterView empty(long revision) {
         return new ClusterView(revision, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), List.of(), List.of());
+                Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(), false);
     }
 
     /** Where {@code timeline} ended, if the history records it. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.regent.common.config.HaConfig;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
@@ -93,6 +94,47 @@ public final class JsonCodec {
             throw new IllegalArgumentException(e.getOriginalMessage());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** {@code true} when the {@code config} value asks for maintenance mode ({@code "pause": true}). */
+    public static boolean decodePause(String json) {
+        JsonNode pause = readObject(json).get("pause");
+        if (pause == null || pause.isNull()) {
+            return false;
+        }
+        if (!pause.isBoolean()) {
+            throw new IllegalArgumentException("pause must be true or false");
+        }
+        return pause.asBoolean();
+    }
+
+    public static String encodeFailover(FailoverRequest request) {
+        ObjectNode node = JSON.createObjectNode();
+        request.leader().ifPresent(leader -> node.put("leader", leader));
+        request.candidate().ifPresent(candidate -> node.put("member", candidate));
+        request.scheduledAt().ifPresent(at -> node.put("scheduled_at", at.toString()));
+        return write(node);
+    }
+
+    /** Reads Patroni's {@code {"leader", "member", "scheduled_at"}}; names must be non-empty strings. */
+    public static FailoverRequest decodeFailover(String json) {
+        JsonNode node = readObject(json);
+        Optional<String> leader = Optional.ofNullable(text(node, "leader", false));
+        Optional<String> candidate = Optional.ofNullable(text(node, "member", false));
+        if (leader.filter(String::isBlank).isPresent() || candidate.filter(String::isBlank).isPresent()) {
+            throw new IllegalArgumentException("leader and member must not be empty");
+        }
+        Optional<Instant> scheduledAt = Optional.ofNullable(text(node, "scheduled_at", false)).map(JsonCodec::timestamp);
+        return new FailoverRequest(leader, candidate, scheduledAt);
+    }
+
+    /** An ISO-8601 time with an offset ({@code 2026-11-25T18:00:00+01:00}) or in UTC ({@code …Z}). */
+    public static Instant timestamp(String text) {
+        try {
+            return java.time.OffsetDateTime.parse(text).toInstant();
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("not an ISO-8601 time with an offset: " + text);
         }
     }
 

@@ -2,6 +2,7 @@ package io.regent.common.store.etcd;
 
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.KeyProblem;
 import io.regent.common.model.LeaderLock;
@@ -35,6 +36,8 @@ final class ViewDecoder {
         List<HistoryEntry> history = List.of();
         Map<String, Member> members = new HashMap<>();
         List<KeyProblem> problems = new ArrayList<>();
+        Optional<FailoverRequest> failover = Optional.empty();
+        boolean paused = false;
         for (StoredKey kv : stored) {
             String key = kv.key();
             try {
@@ -47,7 +50,11 @@ final class ViewDecoder {
                     }
                     leader = Optional.of(new LeaderLock(name, kv.modRevision(), kv.leaseId()));
                 } else if (key.equals(keys.config())) {
-                    config = Optional.of(JsonCodec.decodeConfig(kv.value()));
+                    HaConfig decoded = JsonCodec.decodeConfig(kv.value());
+                    paused = JsonCodec.decodePause(kv.value());
+                    config = Optional.of(decoded);
+                } else if (key.equals(keys.failover())) {
+                    failover = Optional.of(JsonCodec.decodeFailover(kv.value()));
                 } else if (key.equals(keys.history())) {
                     history = JsonCodec.decodeHistory(kv.value());
                 } else if (key.equals(keys.status())) {
@@ -63,6 +70,6 @@ final class ViewDecoder {
                 problems.add(new KeyProblem(key, e.getMessage()));
             }
         }
-        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems);
+        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems, failover, paused);
     }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regent.common.config.HaConfig;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
@@ -269,6 +270,33 @@ class JsonCodecTest {
                 """)
         void thatIsGarbageIsRejectedWithAReason(String json, String reason) {
             assertThatIllegalArgumentException().isThrownBy(() -> JsonCodec.decodeStatus(json))
+                    .withMessageContaining(reason);
+        }
+    }
+
+    @Nested
+    class FailoverRequests {
+
+        @Test
+        void surviveARoundTripInPatronisFieldNames() throws Exception {
+            FailoverRequest request = FailoverRequest.switchover("node1", java.util.Optional.of("node2"),
+                    java.util.Optional.of(java.time.Instant.parse("2026-11-25T18:00:00Z")));
+
+            String json = JsonCodec.encodeFailover(request);
+
+            assertThat(tree(json).fieldNames()).toIterable().containsExactlyInAnyOrder("leader", "member", "scheduled_at");
+            assertThat(JsonCodec.decodeFailover(json)).isEqualTo(request);
+        }
+
+        @ParameterizedTest(name = "{0}")
+        @CsvSource(delimiter = '|', textBlock = """
+                {}                                      | names a leader, a candidate
+                {"member": ""}                          | must not be empty
+                {"member": 7}                           | member must be a string
+                {"member": "n2", "scheduled_at": "now"} | not an ISO-8601 time
+                """)
+        void thatIsGarbageIsRejectedWithAReason(String json, String reason) {
+            assertThatIllegalArgumentException().isThrownBy(() -> JsonCodec.decodeFailover(json))
                     .withMessageContaining(reason);
         }
     }

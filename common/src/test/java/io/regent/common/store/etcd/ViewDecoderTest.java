@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.KeyProblem;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -55,13 +56,15 @@ class ViewDecoderTest {
                 key(KEYS.sync(), "{\"leader\": \"node1\", \"sync_standby\": null}", 100, 0));
     }
 
-    /** The healthy cluster with one key's value replaced. */
+    /** The healthy cluster with one key's value replaced (or added, for a key a healthy cluster lacks). */
     private static List<StoredKey> healthyClusterWith(String replacedKey, String value) {
         List<StoredKey> rows = new ArrayList<>();
         for (StoredKey row : healthyCluster()) {
             rows.add(row.key().equals(replacedKey) ? key(row.key(), value, row.modRevision(), row.leaseId()) : row);
         }
-        assertThat(rows).extracting(StoredKey::key).contains(replacedKey);
+        if (rows.stream().noneMatch(row -> row.key().equals(replacedKey))) {
+            rows.add(key(replacedKey, value, 249, 0));
+        }
         return rows;
     }
 
@@ -134,7 +137,6 @@ class ViewDecoderTest {
         rows.add(key(KEYS.member("node1") + "/extra", "garbage", 246, 0));
         rows.add(key(KEYS.membersPrefix(), "garbage", 247, 0));
         rows.add(key(KEYS.prefix() + "optime/leader", "50331744", 248, 0));
-        rows.add(key(KEYS.failover(), "{\"leader\": \"node1\", \"member\": \"node2\"}", 249, 0));
 
         ClusterView view = decoder.decode(REVISION, rows);
 
@@ -160,6 +162,13 @@ class ViewDecoderTest {
                         "{\"ttl\": 10, \"loop_wait\": 10, \"retry_timeout\": 10}", "loop_wait + 2*retry_timeout"),
                 new Garbage("a status that is not JSON", KEYS.status(), "0/3000060", "not JSON"),
                 new Garbage("a status without optime", KEYS.status(), "{\"slots\": {}}", "optime"),
+                new Garbage("a config with a pause that is not a boolean", KEYS.config(),
+                        "{\"ttl\": 30, \"pause\": \"yes\"}", "pause must be true or false"),
+                new Garbage("a failover request that is not JSON", KEYS.failover(), "node2 please", "not JSON"),
+                new Garbage("a failover request naming nobody", KEYS.failover(), "{\"scheduled_at\": \"2026-01-01T00:00:00Z\"}",
+                        "names a leader, a candidate"),
+                new Garbage("a failover request with an unreadable time", KEYS.failover(),
+                        "{\"member\": \"node2\", \"scheduled_at\": \"tomorrow\"}", "not an ISO-8601 time"),
                 new Garbage("an empty leader value", KEYS.leader(), "", "empty leader name"),
                 new Garbage("a blank leader value", KEYS.leader(), "  \n", "empty leader name"));
     }
@@ -224,6 +233,40 @@ class ViewDecoderTest {
         assertThat(view.optime()).isEmpty();
         assertThat(view.members()).containsOnlyKeys("node1");
         assertThat(view.initialize()).contains(SYSTEM_ID);
+    }
+
+    @Test
+    void aSwitchoverRequestInPatronisShapeIsRead() {
+        List<StoredKey> rows = new ArrayList<>(healthyCluster());
+        rows.add(key(KEYS.failover(), "{\"leader\": \"node1\", \"member\": \"node2\", "
+                + "\"scheduled_at\": \"2026-11-25T19:00:00+01:00\"}", 249, 0));
+
+        ClusterView view = decoder.decode(REVISION, rows);
+
+        assertThat(view.problems()).isEmpty();
+        assertThat(view.failover()).contains(FailoverRequest.switchover("node1", java.util.Optional.of("node2"),
+                java.util.Optional.of(java.time.Instant.parse("2026-11-25T18:00:00Z"))));
+    }
+
+    @Test
+    void aFailoverRequestMayNameOnlyTheCandidate() {
+        List<StoredKey> rows = new ArrayList<>(healthyCluster());
+        rows.add(key(KEYS.failover(), "{\"member\": \"node2\"}", 249, 0));
+
+        ClusterView view = decoder.decode(REVISION, rows);
+
+        assertThat(view.failover()).contains(FailoverRequest.failoverTo("node2"));
+        assertThat(view.failover().orElseThrow().isSwitchover()).isFalse();
+    }
+
+    @Test
+    void pauseIsReadFromTheConfigKeyAndIsOffByDefault() {
+        assertThat(decoder.decode(REVISION, healthyCluster()).paused()).isFalse();
+
+        ClusterView paused = decoder.decode(REVISION, healthyClusterWith(KEYS.config(), "{\"ttl\": 30, \"pause\": true}"));
+
+        assertThat(paused.paused()).isTrue();
+        assertThat(paused.problems()).isEmpty();
     }
 
     @Test
