@@ -15,6 +15,7 @@ import io.regent.agent.postgres.PgProbe;
 import io.regent.agent.postgres.Upstream;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Member;
 import java.util.Optional;
@@ -42,6 +43,9 @@ public final class Decider {
         if (!local.storeReachable()) {
             return withoutStore(view, local);
         }
+        if (view.paused()) {
+            return paused(view, local, holdsKey, config);
+        }
         if (!local.hasData()) {
             return withoutData(view, local);
         }
@@ -65,9 +69,12 @@ public final class Decider {
         }
         PgProbe pg = local.pg().get();
         if (holdsKey) {
-            return pg.inRecovery()
-                    ? new AcquireAndPromote(true, "this member holds the leader key but runs as a standby; promoting")
-                    : new KeepLeading("leading the cluster on timeline " + pg.timeline());
+            if (pg.inRecovery()) {
+                return new AcquireAndPromote(true, "this member holds the leader key but runs as a standby; promoting");
+            }
+            return Handover.forLeader(view, local, pg, config).orElseGet(() -> new KeepLeading("leading the cluster on timeline "
+                    + pg.timeline() + view.failover().flatMap(FailoverRequest::scheduledAt)
+                            .map(at -> "; a switchover is scheduled at " + at).orElse("")));
         }
         if (lock.isPresent()) {
             return withOtherLeader(view, lock.get(), local, pg, config);
@@ -75,7 +82,33 @@ public final class Decider {
         return withoutLeader(view, local, pg, config);
     }
 
+    /**
+     * Maintenance mode: the agent keeps the leader key and publishes state, but starts, stops, follows
+     * and promotes nothing by itself. Only an operator's request acts.
+     */
+    private static Decision paused(ClusterView view, LocalState local, boolean holdsKey, HaConfig config) {
+        Optional<PgProbe> pg = local.pg();
+        if (holdsKey) {
+            Optional<Decision> request = pg.filter(p -> !p.inRecovery()).flatMap(p -> Handover.forLeader(view, local, p, config));
+            return request.orElseGet(() -> new KeepLeading("maintenance mode: keeping the leader key; no automatic action"));
+        }
+        if (view.leader().isEmpty() && pg.isPresent() && local.hasData()) {
+            if (!pg.get().inRecovery()) {
+                return new AcquireAndPromote(false, "maintenance mode: there is no leader key and this member runs the primary;"
+                        + " taking the key");
+            }
+            Optional<Decision> request = Handover.withoutLeader(view, local, pg.get(), config);
+            if (request.filter(AcquireAndPromote.class::isInstance).isPresent()) {
+                return request.get();
+            }
+        }
+        return new Wait("maintenance mode: no automatic action (PostgreSQL " + (local.running() ? "running" : "not running") + ")");
+    }
+
     private static Decision withoutStore(ClusterView lastView, LocalState local) {
+        if (lastView.paused()) {
+            return new Wait("etcd is unreachable; maintenance mode, so PostgreSQL is left as it is");
+        }
         boolean leading = lastView.leader().map(l -> l.isHeldBy(local.name())).orElse(false);
         // a leader whose PostgreSQL does not answer may come back writable from crash recovery
         boolean mayBeWritable = local.isPrimary() || (leading && local.running() && local.pg().isEmpty());
@@ -154,6 +187,10 @@ public final class Decider {
     }
 
     private static Decision withoutLeader(ClusterView view, LocalState local, PgProbe pg, HaConfig config) {
+        Optional<Decision> request = Handover.withoutLeader(view, local, pg, config);
+        if (request.isPresent()) {
+            return request.get();
+        }
         LocalState.Leaderless leaderless = local.leaderless()
                 .orElse(new LocalState.Leaderless(view.revision(), java.time.Duration.ZERO, false, Optional.empty()));
         Election.Verdict verdict = Election.judge(view, local, pg, config, leaderless);

@@ -64,6 +64,19 @@ public sealed interface Decision {
     record Demote(Optional<LeaderTarget> newUpstream, String reason) implements Decision {
     }
 
+    /**
+     * Hand the leader key over to {@code candidate} (a switchover): checkpoint, stop with a clean
+     * shutdown, publish the shutdown checkpoint's position, release the key, start again as the
+     * candidate's standby. {@code nameCandidate}: the request named no candidate, so write the one chosen
+     * into it first, for the other members to wait for.
+     */
+    record StepDown(LeaderTarget candidate, boolean nameCandidate, String reason) implements Decision {
+    }
+
+    /** Delete the operator's switchover/failover request: it cannot be carried out (the reason says why). */
+    record DropRequest(String reason) implements Decision {
+    }
+
     /** Do nothing this cycle. */
     record Wait(String reason) implements Decision {
     }

@@ -4,17 +4,20 @@ import io.regent.agent.ha.Decision.AcquireAndPromote;
 import io.regent.agent.ha.Decision.Bootstrap;
 import io.regent.agent.ha.Decision.CloneFrom;
 import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.DropRequest;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.StartPostgres;
+import io.regent.agent.ha.Decision.StepDown;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.PostgresControl;
 import io.regent.agent.postgres.Upstream;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -84,6 +87,11 @@ public final class DecisionExecutor {
             });
         } else if (decision instanceof Demote demote) {
             demote(demote, view, local);
+        } else if (decision instanceof StepDown stepDown) {
+            stepDown(stepDown, view, local);
+        } else if (decision instanceof DropRequest drop) {
+            LOG.warn("{}", drop.reason());
+            store.clearFailover();
         } else if (decision instanceof KeepFollowing || decision instanceof Wait) {
             return;
         } else {
@@ -170,6 +178,10 @@ public final class DecisionExecutor {
             LOG.info("promoted: this member is the new leader");
             recordPromotion(acquire.reason());
         }
+        if (view.failover().isPresent()) {
+            // carried out, or overtaken by this election: a stale request must not fire later
+            bestEffort("delete the carried-out failover request", store::clearFailover);
+        }
         if (!view.isInitialized()) {
             // the cluster's data outlived its etcd state (etcd wiped, or a bootstrapper died after initdb)
             postgres.systemIdentifier().ifPresent(store::completeInitialize);
@@ -199,6 +211,34 @@ public final class DecisionExecutor {
                 store.publishStatus(pg.position(), local.tags().location());
                 lastPublishedOptime = pg.position();
             }
+        });
+    }
+
+    /**
+     * A switchover: no write may be acknowledged that the candidate has not received. The shutdown
+     * checkpoint is the last WAL record; it is published in {@code status} before the key is released,
+     * and the candidate takes the key only once it has received WAL past it.
+     */
+    private void stepDown(StepDown stepDown, ClusterView view, LocalState local) {
+        LeaderTarget candidate = stepDown.candidate();
+        if (stepDown.nameCandidate()) {
+            store.requestFailover(FailoverRequest.switchover(name, Optional.of(candidate.name()), Optional.empty()));
+        }
+        bestEffort("checkpoint before the switchover", postgres::checkpoint);
+        postgres.stop();
+        Optional<Lsn> end = postgres.cleanShutdownCheckpoint();
+        if (end.isPresent()) {
+            store.publishStatus(end.get(), local.tags().location());
+            LOG.info("stopped for the switchover; the last WAL record is the shutdown checkpoint at {}", end.get());
+        } else {
+            LOG.warn("PostgreSQL did not shut down cleanly for the switchover; {} may lack the last WAL", candidate.name());
+        }
+        if (view.leader().filter(l -> l.isHeldBy(name)).isPresent()) {
+            store.releaseLeader();
+        }
+        jobs.submit("restart as a standby of " + candidate, PgState.STARTING, () -> {
+            postgres.configure(true, Optional.of(candidate.upstream()));
+            postgres.start();
         });
     }
 

@@ -200,7 +200,7 @@ public final class HaLoop implements AutoCloseable {
         Duration remaining = lastLease == null ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
         return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, jobs.current(), reachable, remaining,
-                Optional.ofNullable(leaderless), receiverDownFor(pg));
+                Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now());
     }
 
     /** Publishes when something changed, and at least every {@code loop_wait} even when nothing did. */

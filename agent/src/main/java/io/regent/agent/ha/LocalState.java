@@ -4,6 +4,7 @@ import io.regent.agent.postgres.PgProbe;
 import io.regent.common.model.PgState;
 import io.regent.common.model.Tags;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,7 @@ import java.util.Optional;
  * @param leaderless       since when the agent has seen no leader; empty while a leader exists
  * @param receiverDownFor  how long a standby with an upstream configured has not been streaming (zero
  *                         while it streams, and for a primary)
+ * @param now              the wall-clock time of the cycle, for requests scheduled at a given time
  */
 public record LocalState(
         String name,
@@ -32,7 +34,8 @@ public record LocalState(
         boolean storeReachable,
         Duration leaseRemaining,
         Optional<Leaderless> leaderless,
-        Duration receiverDownFor) {
+        Duration receiverDownFor,
+        Instant now) {
 
     /**
      * A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile; or,
@@ -53,7 +56,7 @@ public record LocalState(
     /** The same state, with etcd found unreachable later in the cycle (no second probe of PostgreSQL). */
     public LocalState withStoreUnreachable() {
         return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, false, leaseRemaining, leaderless,
-                receiverDownFor);
+                receiverDownFor, now);
     }
 
     public boolean isPrimary() {

@@ -2,6 +2,7 @@ package io.regent.agent.postgres;
 
 import io.regent.common.config.NodeConfig;
 import io.regent.common.config.PostgresConfig;
+import io.regent.common.model.Lsn;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -236,15 +237,38 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public Optional<String> systemIdentifier() {
+        return controlData().flatMap(fields -> Optional.ofNullable(fields.get("Database system identifier")));
+    }
+
+    @Override
+    public void checkpoint() {
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+            statement.setQueryTimeout((int) timeouts.fastStop().toSeconds());
+            statement.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new PostgresException("checkpoint failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<Lsn> cleanShutdownCheckpoint() {
+        return controlData()
+                .filter(fields -> "shut down".equals(fields.get("Database cluster state")))
+                .flatMap(fields -> Optional.ofNullable(fields.get("Latest checkpoint location")))
+                .map(Lsn::parse);
+    }
+
+    /** {@code pg_controldata}'s "field: value" lines, when a data directory exists. */
+    private Optional<Map<String, String>> controlData() {
         if (!hasDataDirectory()) {
             return Optional.empty();
         }
         ProcessRunner.Result result = runner.run(List.of(tool("pg_controldata"), dataDir.toString()), Duration.ofSeconds(10),
                 Map.of("LC_ALL", "C"));
-        return result.output().lines()
-                .filter(line -> line.startsWith("Database system identifier:"))
-                .map(line -> line.substring(line.indexOf(':') + 1).trim())
-                .findFirst();
+        Map<String, String> fields = new java.util.HashMap<>();
+        result.output().lines().filter(line -> line.indexOf(':') > 0).forEach(line ->
+                fields.putIfAbsent(line.substring(0, line.indexOf(':')).trim(), line.substring(line.indexOf(':') + 1).trim()));
+        return Optional.of(fields);
     }
 
     private Path logFile() {

@@ -1,5 +1,6 @@
 package io.regent.agent.postgres;
 
+import io.regent.common.model.Lsn;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -41,6 +42,16 @@ public interface PostgresControl {
 
     /** Stops with escalation: fast, then immediate, then SIGKILL of the postmaster, each bounded. */
     void stop();
+
+    /** Writes a checkpoint now, so that a following fast shutdown has little left to write. */
+    void checkpoint();
+
+    /**
+     * Where the shutdown checkpoint of a cleanly stopped primary lies ({@code pg_controldata}): a standby
+     * that received WAL past it has everything the primary ever wrote. Empty when the data directory was
+     * not shut down cleanly as a primary (crash, immediate stop, a standby).
+     */
+    Optional<Lsn> cleanShutdownCheckpoint();
 
     /** Points a running standby at a new upstream without restarting it (rewrite + reload). */
     void follow(Upstream upstream);

@@ -10,15 +10,18 @@ import io.regent.agent.ha.Decision.AcquireAndPromote;
 import io.regent.agent.ha.Decision.Bootstrap;
 import io.regent.agent.ha.Decision.CloneFrom;
 import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.DropRequest;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.StartPostgres;
+import io.regent.agent.ha.Decision.StepDown;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.Upstream;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.PgState;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -60,7 +63,7 @@ class DeciderScenariosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource({"workInProgressAndEtcdOutages", "membersWithoutData", "stoppedOrStartingPostgres",
             "aLeaderWhosePostgresStopped", "aLeaderExists", "standbysThatDivergedFromTheLeader", "electionsWithoutALeader",
-            "locationAsATieBreaker"})
+            "locationAsATieBreaker", "switchoverAndFailoverRequests", "maintenanceMode"})
     void decides(Scenario<? extends Decision> scenario) {
         check(scenario);
     }
@@ -528,5 +531,170 @@ class DeciderScenariosTest {
                         Views.initializedWithoutLeader().with(member("node1").location("dc2")),
                         Locals.runningStandby("node2").location("dc1").leaderlessFor(ofSeconds(30)),
                         Wait.class, "node1 is a better candidate (timeline 1, lsn 0/3000000, priority 100)"));
+    }
+
+    /** node2 leads (position 0/3000060); node1 and node3 are healthy standbys streaming from it unless a row says otherwise. */
+    private static Views.ViewBuilder ledByNode2() {
+        return Views.initializedWithoutLeader().leader("node2")
+                .with(member("node2").primary().lsn("0/3000060"),
+                        member("node1").streamsFrom("node2").lsn("0/3000060"),
+                        member("node3").streamsFrom("node2").lsn("0/3000000"));
+    }
+
+    private static FailoverRequest switchoverTo(String candidate) {
+        return FailoverRequest.switchover("node2", java.util.Optional.of(candidate), java.util.Optional.empty());
+    }
+
+    private static final FailoverRequest SWITCHOVER_TO_ANYONE =
+            FailoverRequest.switchover("node2", java.util.Optional.empty(), java.util.Optional.empty());
+
+    static Stream<Scenario<?>> switchoverAndFailoverRequests() {
+        return Stream.of(
+                scenario("the leader hands over to the named candidate",
+                        ledByNode2().failover(switchoverTo("node3")),
+                        Locals.runningPrimary("node2").lsn("0/3000060"),
+                        StepDown.class, "switchover requested: handing the leader key over to node3")
+                        .where(d -> {
+                            assertThat(d.candidate()).isEqualTo(new LeaderTarget("node3", upstreamOf("node3")));
+                            assertThat(d.nameCandidate()).isFalse();
+                        }),
+                scenario("without a named candidate the leader picks the standby with the most WAL, and names it",
+                        ledByNode2().failover(SWITCHOVER_TO_ANYONE),
+                        Locals.runningPrimary("node2").lsn("0/3000060"),
+                        StepDown.class, "handing the leader key over to node1 (lsn 0/3000060)")
+                        .where(d -> assertThat(d.nameCandidate()).isTrue()),
+                scenario("a manual failover request with a live leader is a handover to that candidate",
+                        ledByNode2().failover(FailoverRequest.failoverTo("node3")),
+                        Locals.runningPrimary("node2").lsn("0/3000060"),
+                        StepDown.class, "failover requested: handing the leader key over to node3"),
+                scenario("a scheduled switchover waits for its time, and the leader says so",
+                        ledByNode2().failover(FailoverRequest.switchover("node2", java.util.Optional.of("node3"),
+                                java.util.Optional.of(Locals.NOW.plusSeconds(60)))),
+                        Locals.runningPrimary("node2").lsn("0/3000060"),
+                        KeepLeading.class, "a switchover is scheduled at 2026-11-25T12:01:00Z"),
+                scenario("a scheduled switchover fires once its time has come",
+                        ledByNode2().failover(FailoverRequest.switchover("node2", java.util.Optional.of("node3"),
+                                java.util.Optional.of(Locals.NOW.minusSeconds(1)))),
+                        Locals.runningPrimary("node2").lsn("0/3000060"),
+                        StepDown.class, "handing the leader key over to node3"),
+                scenario("a request naming an unknown candidate is dropped with the reason",
+                        ledByNode2().failover(switchoverTo("node9")),
+                        Locals.runningPrimary("node2"),
+                        DropRequest.class, "cannot hand over to node9: no member named node9"),
+                scenario("a request naming a nofailover candidate is dropped",
+                        ledByNode2().with(member("node3").streamsFrom("node2").nofailover()).failover(switchoverTo("node3")),
+                        Locals.runningPrimary("node2"),
+                        DropRequest.class, "node3 is tagged nofailover"),
+                scenario("a request naming a candidate that does not stream from the leader is dropped",
+                        ledByNode2().with(member("node3")).failover(switchoverTo("node3")),
+                        Locals.runningPrimary("node2"),
+                        DropRequest.class, "node3 does not stream from the leader node2"),
+                scenario("a request naming a stopped candidate is dropped",
+                        ledByNode2().with(member("node3").streamsFrom("node2").state(PgState.STOPPED)).failover(switchoverTo("node3")),
+                        Locals.runningPrimary("node2"),
+                        DropRequest.class, "node3 is not a running standby (replica, stopped)"),
+                scenario("a request naming a candidate too far behind is dropped",
+                        ledByNode2().failover(switchoverTo("node3")),
+                        Locals.runningPrimary("node2").lsn("0/5000000"),
+                        DropRequest.class, "node3 is 33554432 bytes behind the leader, more than maximum_lag_on_failover 1048576"),
+                scenario("a request naming another member as the leader is stale and dropped",
+                        ledByNode2().failover(FailoverRequest.switchover("node1", java.util.Optional.of("node3"), java.util.Optional.empty())),
+                        Locals.runningPrimary("node2"),
+                        DropRequest.class, "names node1 as the leader, but this member leads"),
+                scenario("a request naming the leader itself as the candidate is dropped",
+                        ledByNode2().failover(switchoverTo("node2")),
+                        Locals.runningPrimary("node2"),
+                        DropRequest.class, "names this member, which already leads"),
+                scenario("with no healthy standby a switchover to anyone is dropped",
+                        Views.initializedWithoutLeader().leader("node2").with(member("node2").primary(), member("node1").nofailover()
+                                .streamsFrom("node2")).failover(SWITCHOVER_TO_ANYONE),
+                        Locals.runningPrimary("node2"),
+                        DropRequest.class, "no standby is healthy, streaming from this member"),
+                scenario("after the release the candidate waits until it has the old leader's shutdown checkpoint",
+                        Views.initializedWithoutLeader().with(member("node1"), member("node3")).optime("0/3000060")
+                                .failover(FailoverRequest.switchover("node1", java.util.Optional.of("node2"), java.util.Optional.empty())),
+                        Locals.runningStandby("node2").lsn("0/3000060").leaderlessFor(ofMillis(100)),
+                        Wait.class, "waiting to receive the old leader's WAL up to its shutdown checkpoint at 0/3000060 (received 0/3000060)"),
+                scenario("the candidate takes the key once it received WAL past the shutdown checkpoint, without a settle window",
+                        Views.initializedWithoutLeader().with(member("node1"), member("node3").lsn("0/3000100")).optime("0/3000060")
+                                .failover(FailoverRequest.switchover("node1", java.util.Optional.of("node2"), java.util.Optional.empty())),
+                        Locals.runningStandby("node2").lsn("0/3000080").leaderlessFor(ofMillis(100)),
+                        AcquireAndPromote.class, "switchover requested to this member; taking the leader key")
+                        .where(d -> assertThat(d.needsPromotion()).isTrue()),
+                scenario("the other members wait for the named candidate, even with more WAL",
+                        Views.initializedWithoutLeader().with(member("node1"), member("node3").lsn("0/3000060"))
+                                .failover(FailoverRequest.switchover("node1", java.util.Optional.of("node3"), java.util.Optional.empty())),
+                        Locals.runningStandby("node2").lsn("0/4000000").leaderlessFor(ofSeconds(5)),
+                        Wait.class, "a switchover to node3 is in progress; waiting for it to take the leader key"),
+                scenario("a candidate that has not taken the key within a ttl no longer holds the election back",
+                        Views.initializedWithoutLeader().with(member("node1"), member("node3"))
+                                .failover(FailoverRequest.switchover("node1", java.util.Optional.of("node3"), java.util.Optional.empty())),
+                        Locals.runningStandby("node2").lsn("0/4000000").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a candidate that stopped no longer holds the election back",
+                        Views.initializedWithoutLeader().with(member("node1"), member("node3").state(PgState.STOPPED))
+                                .failover(FailoverRequest.failoverTo("node3")),
+                        Locals.runningStandby("node2").lsn("0/4000000").leaderlessFor(ofSeconds(25)),
+                        AcquireAndPromote.class, "this member is the best candidate"),
+                scenario("a manual failover without a leader promotes the named member even if another has more WAL",
+                        Views.initializedWithoutLeader().with(member("node1").lsn("0/3000100")).optime("0/3000060")
+                                .failover(FailoverRequest.failoverTo("node2")),
+                        Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofMillis(100)),
+                        AcquireAndPromote.class, "failover requested to this member"),
+                scenario("a manual failover to a member beyond maximum_lag_on_failover does not promote it",
+                        Views.initializedWithoutLeader().with(member("node1")).optime("0/5000000")
+                                .failover(FailoverRequest.failoverTo("node2")),
+                        Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofMillis(100)),
+                        Wait.class, "more than maximum_lag_on_failover 1048576; not promoting"),
+                scenario("a primary without the leader key is demoted, whatever a request says",
+                        Views.initializedWithoutLeader().with(member("node1")).failover(FailoverRequest.failoverTo("node3")),
+                        Locals.runningPrimary("node2").leaderlessFor(ofMillis(100)),
+                        Demote.class, "a primary without the leader key must not stay writable"));
+    }
+
+    static Stream<Scenario<?>> maintenanceMode() {
+        return Stream.of(
+                scenario("paused, the leader keeps the key and acts on nothing",
+                        ledByNode2().paused(),
+                        Locals.runningPrimary("node2"),
+                        KeepLeading.class, "maintenance mode: keeping the leader key"),
+                scenario("paused, the leader keeps the key even with PostgreSQL stopped (no restart)",
+                        ledByNode2().paused(),
+                        Locals.stopped("node2"),
+                        KeepLeading.class, "maintenance mode: keeping the leader key"),
+                scenario("paused, a standby does not promote when the leader key is gone",
+                        Views.initializedWithoutLeader().with(member("node1")).paused(),
+                        Locals.runningStandby("node2").lsn("0/4000000").leaderlessFor(ofSeconds(60)),
+                        Wait.class, "maintenance mode: no automatic action (PostgreSQL running)"),
+                scenario("paused, a stopped standby is not started",
+                        Views.initializedWithLeader("node1").paused(),
+                        Locals.stopped("node2"),
+                        Wait.class, "maintenance mode: no automatic action (PostgreSQL not running)"),
+                scenario("paused, a standby streaming elsewhere is not re-pointed",
+                        Views.initializedWithLeader("node1").paused(),
+                        Locals.runningStandby("node2").streamingFrom(upstreamOf("node3")),
+                        Wait.class, "maintenance mode"),
+                scenario("paused, a primary without the leader key takes it back instead of being demoted",
+                        Views.initializedWithoutLeader().with(member("node1")).paused(),
+                        Locals.runningPrimary("node2").leaderlessFor(ofSeconds(1)),
+                        AcquireAndPromote.class, "maintenance mode: there is no leader key and this member runs the primary")
+                        .where(d -> assertThat(d.needsPromotion()).isFalse()),
+                scenario("paused, a primary seeing another leader is not demoted",
+                        Views.initializedWithLeader("node1").paused(),
+                        Locals.runningPrimary("node2"),
+                        Wait.class, "maintenance mode"),
+                scenario("paused, an operator's switchover is still carried out",
+                        ledByNode2().paused().failover(switchoverTo("node3")),
+                        Locals.runningPrimary("node2").lsn("0/3000060"),
+                        StepDown.class, "handing the leader key over to node3"),
+                scenario("paused, the named candidate still takes the key",
+                        Views.initializedWithoutLeader().with(member("node1")).paused().optime("0/3000060")
+                                .failover(FailoverRequest.failoverTo("node2")),
+                        Locals.runningStandby("node2").lsn("0/3000060").leaderlessFor(ofMillis(100)),
+                        AcquireAndPromote.class, "failover requested to this member"),
+                scenario("paused with etcd unreachable, the leader stays as it is (no demotion)",
+                        ledByNode2().paused(),
+                        Locals.runningPrimary("node2").storeUnreachable(ofSeconds(5)),
+                        Wait.class, "etcd is unreachable; maintenance mode"));
     }
 }

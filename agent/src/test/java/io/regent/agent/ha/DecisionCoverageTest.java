@@ -10,17 +10,20 @@ import io.regent.agent.ha.Decision.AcquireAndPromote;
 import io.regent.agent.ha.Decision.Bootstrap;
 import io.regent.agent.ha.Decision.CloneFrom;
 import io.regent.agent.ha.Decision.Demote;
+import io.regent.agent.ha.Decision.DropRequest;
 import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.StartPostgres;
+import io.regent.agent.ha.Decision.StepDown;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.PostgresException;
 import io.regent.agent.postgres.TimelineSwitch;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.PgState;
@@ -51,6 +54,13 @@ class DecisionCoverageTest {
 
     private static final String ME = "node2";
     private static final LeaderTarget NODE1 = new LeaderTarget("node1", upstreamOf("node1"));
+    private static final LeaderTarget NODE3 = new LeaderTarget("node3", upstreamOf("node3"));
+
+    /** A switchover to node3 that the operator did not name: name it, stop cleanly, publish the end, release, follow. */
+    private static final List<String> STEP_DOWN_EFFECTS = List.of(
+            "store.requestFailover {\"leader\":\"" + ME + "\",\"member\":\"node3\"}", "pg.checkpoint", "pg.stop",
+            "store.publishStatus " + RecordingPostgresControl.SHUTDOWN_CHECKPOINT, "store.releaseLeader",
+            "pg.configure standby upstream=node3.db:5432", "pg.start");
     private static final HaConfig BOOTSTRAP_DCS = new HaConfig(20, 5, 5, 2_097_152L, null);
     private static final Duration BACKOFF = Duration.ofSeconds(10);
     /** The dynamic configuration the loop hands the executor: primary_start_timeout 7 s, to tell it from the defaults. */
@@ -105,35 +115,40 @@ class DecisionCoverageTest {
     record Example(Decision decision, Views.ViewBuilder view, Locals.LocalBuilder local, List<String> effects) {
     }
 
-    private static final Map<Class<? extends Decision>, Example> ONE_OF_EACH = Map.of(
-            Bootstrap.class, new Example(new Bootstrap("the cluster is not initialized"),
-                    Views.uninitialized(), Locals.noData(ME), BOOTSTRAP_EFFECTS),
-            CloneFrom.class, new Example(new CloneFrom(NODE1, "no data directory"),
+    private static final Map<Class<? extends Decision>, Example> ONE_OF_EACH = Map.ofEntries(
+            Map.entry(Bootstrap.class, new Example(new Bootstrap("the cluster is not initialized"),
+                    Views.uninitialized(), Locals.noData(ME), BOOTSTRAP_EFFECTS)),
+            Map.entry(CloneFrom.class, new Example(new CloneFrom(NODE1, "no data directory"),
                     Views.initializedWithLeader("node1"), Locals.noData(ME),
-                    List.of("pg.basebackup node1.db:5432", "pg.start")),
-            StartPostgres.class, new Example(new StartPostgres(false, Optional.of(NODE1), "PostgreSQL is not running"),
+                    List.of("pg.basebackup node1.db:5432", "pg.start"))),
+            Map.entry(StartPostgres.class, new Example(new StartPostgres(false, Optional.of(NODE1), "PostgreSQL is not running"),
                     Views.initializedWithLeader("node1"), Locals.stopped(ME),
-                    List.of("pg.configure standby upstream=node1.db:5432", "pg.start")),
-            AcquireAndPromote.class, new Example(new AcquireAndPromote(true, "the best candidate"),
+                    List.of("pg.configure standby upstream=node1.db:5432", "pg.start"))),
+            Map.entry(AcquireAndPromote.class, new Example(new AcquireAndPromote(true, "the best candidate"),
                     Views.initializedWithoutLeader(), Locals.runningStandby(ME),
-                    List.of("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch", historyLine("the best candidate"))),
-            KeepLeading.class, new Example(new KeepLeading("leading"),
+                    List.of("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch", historyLine("the best candidate")))),
+            Map.entry(KeepLeading.class, new Example(new KeepLeading("leading"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).lsn("0/3000060"),
-                    List.of("store.renewLeader " + ME, "store.publishStatus 0/3000060")),
-            Follow.class, new Example(new Follow(NODE1, "following the new leader"),
+                    List.of("store.renewLeader " + ME, "store.publishStatus 0/3000060"))),
+            Map.entry(Follow.class, new Example(new Follow(NODE1, "following the new leader"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME).streamingFrom(upstreamOf("node3")),
-                    List.of("pg.follow node1.db:5432")),
-            KeepFollowing.class, new Example(new KeepFollowing(NODE1, "streaming from the leader"),
+                    List.of("pg.follow node1.db:5432"))),
+            Map.entry(KeepFollowing.class, new Example(new KeepFollowing(NODE1, "streaming from the leader"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME).streamingFrom(upstreamOf("node1")),
-                    List.of()),
-            RestartStandby.class, new Example(new RestartStandby(NODE1, "the WAL receiver has not streamed"),
+                    List.of())),
+            Map.entry(RestartStandby.class, new Example(new RestartStandby(NODE1, "the WAL receiver has not streamed"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME).configuredFor(upstreamOf("node1")),
-                    List.of("pg.stop", "pg.configure standby upstream=node1.db:5432", "pg.start")),
-            Demote.class, new Example(new Demote(Optional.empty(), "etcd is unreachable"),
+                    List.of("pg.stop", "pg.configure standby upstream=node1.db:5432", "pg.start"))),
+            Map.entry(Demote.class, new Example(new Demote(Optional.empty(), "etcd is unreachable"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(5)),
-                    List.of("pg.stop", "pg.configure standby upstream=none", "pg.start")),
-            Wait.class, new Example(new Wait("nothing to do"),
-                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME), List.of()));
+                    List.of("pg.stop", "pg.configure standby upstream=none", "pg.start"))),
+            Map.entry(Wait.class, new Example(new Wait("nothing to do"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME), List.of())),
+            Map.entry(StepDown.class, new Example(new StepDown(NODE3, true, "switchover requested"),
+                    Views.initializedWithLeader(ME), Locals.runningPrimary(ME), STEP_DOWN_EFFECTS)),
+            Map.entry(DropRequest.class, new Example(new DropRequest("no member named node9"),
+                    Views.initializedWithLeader(ME).failover(FailoverRequest.failoverTo("node9")), Locals.runningPrimary(ME),
+                    List.of("store.clearFailover"))));
 
     @TestFactory
     Stream<DynamicTest> everyVariantOfDecisionIsHandledByTheExecutor() {
@@ -544,6 +559,56 @@ class DecisionCoverageTest {
                         Locals.stopped(ME));
 
                 assertThat(rig.log.calls()).containsExactly("pg.configure standby upstream=none", "pg.start");
+            }
+        }
+    }
+
+    @Nested
+    class HandingOver {
+
+        @Test
+        void aNamedCandidateIsNotWrittenAgain() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new StepDown(NODE3, false, "switchover to node3"),
+                        Views.initializedWithLeader(ME).failover(FailoverRequest.switchover(ME, Optional.of("node3"), Optional.empty())),
+                        Locals.runningPrimary(ME));
+
+                assertThat(rig.log.calls()).containsExactlyElementsOf(STEP_DOWN_EFFECTS.subList(1, STEP_DOWN_EFFECTS.size()));
+            }
+        }
+
+        @Test
+        void aFailedCheckpointDoesNotStopTheSwitchover() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("checkpoint");
+
+                rig.execute(new StepDown(NODE3, true, "switchover"), Views.initializedWithLeader(ME), Locals.runningPrimary(ME));
+
+                assertThat(rig.log.calls()).containsExactlyElementsOf(STEP_DOWN_EFFECTS);
+            }
+        }
+
+        @Test
+        void aStopThatFailsKeepsTheLeaderKey() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("stop");
+
+                assertThatThrownBy(() -> rig.execute(new StepDown(NODE3, false, "switchover"), Views.initializedWithLeader(ME),
+                        Locals.runningPrimary(ME))).isInstanceOf(PostgresException.class);
+
+                assertThat(rig.log.calls()).containsExactly("pg.checkpoint", "pg.stop");
+            }
+        }
+
+        @Test
+        void theNewLeaderDeletesTheRequestItCarriedOut() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new AcquireAndPromote(true, "switchover requested to this member"),
+                        Views.initializedWithoutLeader().failover(FailoverRequest.switchover("node1", Optional.of(ME), Optional.empty())),
+                        Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch",
+                        historyLine("switchover requested to this member"), "store.clearFailover");
             }
         }
     }

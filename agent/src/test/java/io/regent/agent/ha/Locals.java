@@ -18,6 +18,9 @@ import java.util.Optional;
  */
 final class Locals {
 
+    /** The wall-clock time of every cycle unless a scenario says otherwise. */
+    static final java.time.Instant NOW = java.time.Instant.parse("2026-11-25T12:00:00Z");
+
     private Locals() {
     }
 
@@ -63,6 +66,7 @@ final class Locals {
         private boolean storeReachable = true;
         private Duration leaseRemaining = Duration.ofSeconds(20);
         private Duration receiverDownFor = Duration.ZERO;
+        private java.time.Instant now = NOW;
         private Optional<LocalState.Leaderless> leaderless = Optional.empty();
         private Optional<String> formerLeaderLocation = Optional.empty();
 
@@ -141,6 +145,12 @@ final class Locals {
             return this;
         }
 
+        /** The wall-clock time of the cycle (default {@link Locals#NOW}). */
+        LocalBuilder at(java.time.Instant time) {
+            now = time;
+            return this;
+        }
+
         LocalBuilder storeUnreachable(Duration remaining) {
             storeReachable = false;
             leaseRemaining = remaining;
@@ -178,7 +188,7 @@ final class Locals {
                     l.elapsed(), l.sinceStartup(), formerLeaderLocation));
             return new LocalState(name, new Tags(priority, location, nofailover), hasData,
                     Optional.ofNullable(hasData ? systemIdentifier : null), running, pg, job, storeReachable,
-                    leaseRemaining, tracked, receiverDownFor);
+                    leaseRemaining, tracked, receiverDownFor, now);
         }
     }
 }

@@ -2,11 +2,13 @@ package io.regent.agent.ha;
 
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.store.ClusterStore;
+import io.regent.common.store.etcd.JsonCodec;
 import io.regent.common.store.LeaseStatus;
 import io.regent.common.store.StoreUnavailableException;
 import java.util.ArrayList;
@@ -118,6 +120,16 @@ final class RecordingClusterStore implements ClusterStore {
         synchronized (history) {
             return List.copyOf(history);
         }
+    }
+
+    @Override
+    public void requestFailover(FailoverRequest request) {
+        record("requestFailover", "store.requestFailover " + JsonCodec.encodeFailover(request));
+    }
+
+    @Override
+    public void clearFailover() {
+        record("clearFailover", "store.clearFailover");
     }
 
     @Override

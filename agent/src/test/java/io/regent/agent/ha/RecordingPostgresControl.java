@@ -26,6 +26,8 @@ final class RecordingPostgresControl implements PostgresControl {
     private final Map<String, CountDownLatch> gates = new HashMap<>();
     static final TimelineSwitch SWITCH = new TimelineSwitch(1, Lsn.parse("0/3000060"), "no recovery target specified");
 
+    static final Lsn SHUTDOWN_CHECKPOINT = Lsn.parse("0/5000028");
+
     private Optional<String> systemIdentifier = Optional.of(Views.SYSTEM_ID);
     private Optional<TimelineSwitch> timelineSwitch = Optional.of(SWITCH);
 
@@ -122,6 +124,17 @@ final class RecordingPostgresControl implements PostgresControl {
     @Override
     public void stop() {
         record("stop", "pg.stop");
+    }
+
+    @Override
+    public void checkpoint() {
+        record("checkpoint", "pg.checkpoint");
+    }
+
+    /** Answers {@link #SHUTDOWN_CHECKPOINT}, as after a clean fast shutdown of a primary. */
+    @Override
+    public Optional<Lsn> cleanShutdownCheckpoint() {
+        return Optional.of(SHUTDOWN_CHECKPOINT);
     }
 
     @Override

@@ -151,6 +151,7 @@ final class Views {
         private String location;
         private boolean nofailover;
         private long modRevision = PUBLISHED_AFTER_LOSS;
+        private String upstream;
 
         private MemberBuilder(String name) {
             this.name = name;
@@ -194,6 +195,12 @@ final class Views {
             return this;
         }
 
+        /** Publishes that it streams from the member {@code leader}. */
+        MemberBuilder streamsFrom(String leader) {
+            upstream = leader;
+            return this;
+        }
+
         MemberBuilder connUrl(String url) {
             connUrl = url;
             return this;
@@ -222,7 +229,7 @@ final class Views {
 
         Member build() {
             return new Member(name, role, state, connUrl, "http://" + name + ".db:8008/patroni", xlogLocation, timeline,
-                    null, new Tags(priority, location, nofailover), "0.1.0", modRevision);
+                    upstream, new Tags(priority, location, nofailover), "0.1.0", modRevision);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.regent.common.store;
 
 import io.regent.common.config.HaConfig;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -54,6 +55,12 @@ public interface ClusterStore extends ClusterReader {
      * retried on conflict), so concurrent writers never lose each other's lines.
      */
     void appendHistory(HistoryEntry entry);
+
+    /** Writes {@code failover}: the leader names the candidate it hands over to, so the others wait for it. */
+    void requestFailover(FailoverRequest request);
+
+    /** Deletes {@code failover}: the request was carried out, or cannot be. */
+    void clearFailover();
 
     /** Writes the dynamic configuration only if the key is absent (the bootstrapping member seeds it). */
     boolean seedConfig(HaConfig config);

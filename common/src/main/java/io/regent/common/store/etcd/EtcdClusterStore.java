@@ -16,6 +16,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -200,6 +201,16 @@ final class EtcdClusterStore implements ClusterStore {
             }
         }
         throw new StoreUnavailableException("append history: the key kept changing under us", null);
+    }
+
+    @Override
+    public void requestFailover(FailoverRequest request) {
+        await("write the failover request", client.getKVClient().put(bytes(keys.failover()), bytes(JsonCodec.encodeFailover(request))));
+    }
+
+    @Override
+    public void clearFailover() {
+        await("clear the failover request", client.getKVClient().delete(bytes(keys.failover())));
     }
 
     @Override
