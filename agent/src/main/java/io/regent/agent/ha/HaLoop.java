@@ -123,6 +123,10 @@ public final class HaLoop implements AutoCloseable {
             LOG.debug("failure detail", e);
         }
         board.publish(status(view, local, decision));
+        if (decision instanceof Decision.AcquireAndPromote || decision instanceof Decision.StepDown) {
+            // the role just changed: look again now, so /primary and the member key say so without waiting loop_wait
+            signal.wake();
+        }
         return config;
     }
 
