@@ -9,6 +9,7 @@ import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.RestartStandby;
+import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.PgProbe;
@@ -148,9 +149,9 @@ public final class Decider {
         LeaderTarget target = leader.get();
         if (pg.configuredUpstream().filter(target.upstream()::equals).isPresent()) {
             // pointed at the leader, so if it does not stream, say why when the reason is divergence
-            Optional<String> divergence = divergence(view, lock, target, pg);
+            Optional<Rewind> divergence = divergence(view, lock, target, pg);
             if (divergence.isPresent()) {
-                return new Wait(divergence.get());
+                return divergence.get();
             }
             boolean streaming = pg.isStreamingFrom(target.upstream());
             boolean leaderRuns = view.member(lock.name()).map(Member::isRunning).orElse(false);
@@ -169,9 +170,9 @@ public final class Decider {
 
     /**
      * A standby whose WAL went past the point where its timeline ended on the leader's side cannot
-     * stream from the leader: PostgreSQL would wait forever. Says so, with the positions involved.
+     * stream from the leader: PostgreSQL would wait forever. It must be rewound to that point.
      */
-    private static Optional<String> divergence(ClusterView view, LeaderLock lock, LeaderTarget target, PgProbe pg) {
+    private static Optional<Rewind> divergence(ClusterView view, LeaderLock lock, LeaderTarget target, PgProbe pg) {
         if (pg.isStreamingFrom(target.upstream())) {
             return Optional.empty();
         }
@@ -181,9 +182,10 @@ public final class Decider {
         }
         return view.switchPointOf(pg.timeline())
                 .filter(pg.replayed()::isAfter)
-                .map(switchPoint -> "this member's WAL diverged from the leader " + lock.name() + ": timeline "
-                        + pg.timeline() + " ended at " + switchPoint + " on the leader's side, but this member replayed up to "
-                        + pg.replayed() + "; it needs a rewind before it can follow");
+                .map(switchPoint -> new Rewind(target, switchPoint, pg.replayed(), pg.timeline(),
+                        "this member's WAL diverged from the leader " + lock.name() + ": timeline " + pg.timeline()
+                        + " ended at " + switchPoint + " on the leader's side, but this member replayed up to "
+                        + pg.replayed() + "; rewinding to follow it"));
     }
 
     private static Decision withoutLeader(ClusterView view, LocalState local, PgProbe pg, HaConfig config) {

@@ -1,6 +1,7 @@
 package io.regent.agent.ha;
 
 import io.regent.agent.postgres.Upstream;
+import io.regent.common.model.Lsn;
 import java.util.Optional;
 
 /**
@@ -58,6 +59,14 @@ public sealed interface Decision {
 
     /** Already streaming from (or configured for) the leader; nothing to change. */
     record KeepFollowing(LeaderTarget leader, String reason) implements Decision {
+    }
+
+    /**
+     * This member's WAL went past the point where its timeline forked from the leader's: stop, rewind
+     * to the fork with pg_rewind (or, if that fails, move the data directory aside and clone afresh),
+     * and start as the leader's standby. {@code discardedFrom}..{@code discardedTo} is the WAL given up.
+     */
+    record Rewind(LeaderTarget leader, Lsn discardedFrom, Lsn discardedTo, int timeline, String reason) implements Decision {
     }
 
     /** Stop being writable: release the leader key if held, stop, start again as a standby. */

@@ -10,6 +10,7 @@ import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.RestartStandby;
+import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.StepDown;
 import io.regent.agent.ha.Decision.Wait;
@@ -23,6 +24,7 @@ import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.PgState;
 import io.regent.common.store.ClusterStore;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -45,11 +47,13 @@ public final class DecisionExecutor {
     private final JobRunner jobs;
     private final HaConfig bootstrapConfig;
     private final Clock clock;
+    private final RepairPolicy repairs;
     private Lsn lastPublishedOptime;
 
     public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig,
-                            Clock clock) {
+                            RepairPolicy repairs, Clock clock) {
         this.name = name;
+        this.repairs = repairs;
         this.clock = clock;
         this.store = store;
         this.postgres = postgres;
@@ -87,6 +91,8 @@ public final class DecisionExecutor {
             });
         } else if (decision instanceof Demote demote) {
             demote(demote, view, local);
+        } else if (decision instanceof Rewind rewind) {
+            jobs.submit("rewind to follow " + rewind.leader(), PgState.STARTING, () -> repair(rewind));
         } else if (decision instanceof StepDown stepDown) {
             stepDown(stepDown, view, local);
         } else if (decision instanceof DropRequest drop) {
@@ -97,6 +103,12 @@ public final class DecisionExecutor {
         } else {
             throw new AssertionError("unhandled decision " + decision);
         }
+    }
+
+    /** How a diverged data directory may be repaired: the node's {@code use_pg_rewind} and {@code reinit_on_rewind_failure}. */
+    public record RepairPolicy(boolean usePgRewind, boolean reinitOnRewindFailure) {
+
+        public static final RepairPolicy DEFAULT = new RepairPolicy(true, true);
     }
 
     /**
@@ -240,6 +252,37 @@ public final class DecisionExecutor {
             postgres.configure(true, Optional.of(candidate.upstream()));
             postgres.start();
         });
+    }
+
+    /**
+     * pg_rewind when allowed; if it fails (or is off), a fresh clone when allowed, with the old data
+     * directory kept aside. Either way the discarded WAL is logged with its positions.
+     */
+    private void repair(Rewind rewind) {
+        LeaderTarget leader = rewind.leader();
+        LOG.warn("WAL {} to {} on timeline {} exists only on this member and is discarded to follow {}",
+                rewind.discardedFrom(), rewind.discardedTo(), rewind.timeline(), leader);
+        postgres.stop();
+        if (repairs.usePgRewind()) {
+            try {
+                postgres.rewind(leader.upstream());
+                postgres.configure(true, Optional.of(leader.upstream()));
+                postgres.start();
+                return;
+            } catch (RuntimeException e) {
+                if (!repairs.reinitOnRewindFailure()) {
+                    throw e;
+                }
+                LOG.warn("rewind failed ({}); cloning afresh from {}", e.getMessage(), leader);
+            }
+        } else if (!repairs.reinitOnRewindFailure()) {
+            throw new IllegalStateException("use_pg_rewind and reinit_on_rewind_failure are both off: the diverged data"
+                    + " directory is left for an operator");
+        }
+        Path aside = postgres.moveDataDirectoryAside();
+        LOG.warn("the diverged data directory is kept at {}; cloning from {}", aside, leader);
+        postgres.basebackup(leader.upstream());
+        postgres.start();
     }
 
     private void demote(Demote demote, ClusterView view, LocalState local) {

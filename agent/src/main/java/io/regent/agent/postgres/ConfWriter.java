@@ -33,7 +33,9 @@ public final class ConfWriter {
         // the agent's own settings come last and win: they are what makes replication and control work
         settings.put("listen_addresses", pg.listen().host());
         settings.put("port", String.valueOf(pg.listen().port()));
-        settings.put("unix_socket_directories", pg.dataDir().toString());
+        // beside the data directory, not in it: pg_rewind copies every file of the source's data directory
+        // and fails on a socket
+        settings.put("unix_socket_directories", pg.dataDir().toAbsolutePath().getParent().toString());
         settings.put("unix_socket_permissions", "0700");
         settings.put("wal_level", "replica");
         settings.put("hot_standby", "on");
@@ -69,7 +71,7 @@ public final class ConfWriter {
     public String pgHba() {
         return """
                 # Written by Regent.
-                # The unix socket lives in the data directory with mode 0700: only the agent's user reaches it.
+                # The unix socket has mode 0700: only the agent's user reaches it.
                 local   all           all                     trust
                 local   replication   all                     trust
                 host    all           all         0.0.0.0/0   scram-sha-256

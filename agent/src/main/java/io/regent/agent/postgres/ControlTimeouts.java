@@ -10,9 +10,10 @@ public record ControlTimeouts(
         Duration killWait,
         Duration initdb,
         Duration basebackup,
-        Duration promote) {
+        Duration promote,
+        Duration rewind) {
 
     public static final ControlTimeouts DEFAULTS = new ControlTimeouts(Duration.ofSeconds(60), Duration.ofSeconds(20),
             Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofSeconds(120), Duration.ofHours(1),
-            Duration.ofSeconds(60));
+            Duration.ofSeconds(60), Duration.ofMinutes(30));
 }

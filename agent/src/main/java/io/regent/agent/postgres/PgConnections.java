@@ -33,6 +33,12 @@ public final class PgConnections {
         return DriverManager.getConnection(url, properties);
     }
 
+    /** A superuser connection to another member's PostgreSQL (the leader a rewind reads from). */
+    public Connection openTo(Upstream upstream) throws SQLException {
+        String host = upstream.host().contains(":") ? "[" + upstream.host() + "]" : upstream.host();
+        return DriverManager.getConnection("jdbc:postgresql://" + host + ":" + upstream.port() + "/postgres", properties);
+    }
+
     /** A physical replication connection, for replication commands such as {@code IDENTIFY_SYSTEM}. */
     public Connection openReplication() throws SQLException {
         Properties replication = new Properties();

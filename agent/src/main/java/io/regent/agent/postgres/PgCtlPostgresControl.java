@@ -1,5 +1,6 @@
 package io.regent.agent.postgres;
 
+import io.regent.common.config.Credentials;
 import io.regent.common.config.NodeConfig;
 import io.regent.common.config.PostgresConfig;
 import io.regent.common.model.Lsn;
@@ -238,6 +239,66 @@ public final class PgCtlPostgresControl implements PostgresControl {
     @Override
     public Optional<String> systemIdentifier() {
         return controlData().flatMap(fields -> Optional.ofNullable(fields.get("Database system identifier")));
+    }
+
+    @Override
+    public void rewind(Upstream source) {
+        awaitCheckpointOnCurrentTimeline(source);
+        Credentials superuser = pg.authentication().superuser();
+        String conninfo = "host=" + ConfWriter.conninfoValue(source.host()) + " port=" + source.port()
+                + " user=" + ConfWriter.conninfoValue(superuser.username()) + " dbname=postgres connect_timeout=5";
+        writePgpass();
+        ProcessRunner.Result result = runner.run(List.of(tool("pg_rewind"), "--target-pgdata=" + dataDir,
+                "--source-server=" + conninfo), timeouts.rewind(), Map.of("PGPASSFILE", pg.pgpass().toString()));
+        if (!result.succeeded()) {
+            throw new PostgresException("pg_rewind from " + source + " failed (exit " + result.exitCode() + "): "
+                    + lastLines(result.output(), 5));
+        }
+        LOG.info("rewound {} to the history of {}", dataDir, source);
+    }
+
+    /**
+     * pg_rewind reads the source's timeline from its control file, which a promotion updates only at the
+     * first checkpoint after it: rewinding earlier would find nothing to do.
+     */
+    private void awaitCheckpointOnCurrentTimeline(Upstream source) {
+        String sql = "SELECT (SELECT timeline_id FROM pg_control_checkpoint()) = "
+                + "('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int";
+        long deadline = System.nanoTime() + timeouts.start().toNanos();
+        while (true) {
+            try (Connection connection = connections.openTo(source); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery(sql)) {
+                if (rs.next() && rs.getBoolean(1)) {
+                    return;
+                }
+            } catch (SQLException e) {
+                LOG.debug("checking the checkpoint of {}: {}", source, e.getMessage());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new PostgresException(source + " has not checkpointed on its new timeline within "
+                        + timeouts.start().toSeconds() + " s; cannot rewind against it yet");
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new PostgresException("interrupted while waiting for " + source + " to checkpoint");
+            }
+        }
+    }
+
+    private static String lastLines(String output, int count) {
+        List<String> lines = output.strip().lines().toList();
+        return String.join(" | ", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    }
+
+    @Override
+    public Path moveDataDirectoryAside() {
+        String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
+                .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
+        Path aside = dataDir.resolveSibling(dataDir.getFileName() + ".diverged-" + stamp);
+        move(dataDir, aside);
+        return aside;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.regent.agent.postgres;
 
 import io.regent.common.model.Lsn;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -42,6 +43,23 @@ public interface PostgresControl {
 
     /** Stops with escalation: fast, then immediate, then SIGKILL of the postmaster, each bounded. */
     void stop();
+
+    /**
+     * Rewinds the stopped data directory to the point where its timeline forked from {@code source}'s
+     * ({@code pg_rewind --source-server}), after the source's first checkpoint on its new timeline.
+     * The caller re-applies the node's own settings afterwards: pg_rewind copies the source's.
+     *
+     * @throws PostgresException if pg_rewind fails or the source never checkpoints
+     */
+    void rewind(Upstream source);
+
+    /**
+     * Renames the data directory aside ({@code <data_dir>.diverged-<time>}) so that a fresh clone can take
+     * its place; nothing is deleted.
+     *
+     * @return where the old data directory now is
+     */
+    Path moveDataDirectoryAside();
 
     /** Writes a checkpoint now, so that a following fast shutdown has little left to write. */
     void checkpoint();

@@ -82,7 +82,9 @@ public class AgentFactory {
 
     @Singleton
     DecisionExecutor executor(NodeConfig node, ClusterStore store, PostgresControl postgres, JobRunner jobs) {
-        return new DecisionExecutor(node.name(), store, postgres, jobs, node.bootstrap().dcs(), Clock.systemUTC());
+        return new DecisionExecutor(node.name(), store, postgres, jobs, node.bootstrap().dcs(),
+                new DecisionExecutor.RepairPolicy(node.postgresql().usePgRewind(), node.postgresql().reinitOnRewindFailure()),
+                Clock.systemUTC());
     }
 
     @Singleton

@@ -16,6 +16,7 @@ import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.RestartStandby;
+import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.StepDown;
 import io.regent.agent.ha.Decision.Wait;
@@ -312,7 +313,7 @@ class DeciderScenariosTest {
      */
     static Stream<Scenario<?>> standbysThatDivergedFromTheLeader() {
         String rewind = "this member's WAL diverged from the leader node1: timeline 1 ended at 0/3000000 on the leader's "
-                + "side, but this member replayed up to 0/3000100; it needs a rewind before it can follow";
+                + "side, but this member replayed up to 0/3000100; rewinding to follow it";
         return Stream.of(
                 scenario("a diverged standby still pointed at the former leader is pointed at the new one first",
                         leaderOnTimeline2(),
@@ -321,7 +322,13 @@ class DeciderScenariosTest {
                 scenario("a standby past the switch point and already configured for the leader needs a rewind too",
                         leaderOnTimeline2(),
                         Locals.runningStandby("node2").timeline(1).lsn("0/3000100").configuredFor(upstreamOf("node1")),
-                        Wait.class, rewind),
+                        Rewind.class, rewind)
+                        .where(d -> {
+                            assertThat(d.leader()).isEqualTo(NODE1);
+                            assertThat(d.discardedFrom()).isEqualTo(io.regent.common.model.Lsn.parse("0/3000000"));
+                            assertThat(d.discardedTo()).isEqualTo(io.regent.common.model.Lsn.parse("0/3000100"));
+                            assertThat(d.timeline()).isEqualTo(1);
+                        }),
                 scenario("a standby past the switch point still streaming from the former leader is pointed at the new one",
                         leaderOnTimeline2(),
                         Locals.runningStandby("node2").timeline(1).lsn("0/3000100").streamingFrom(upstreamOf("node3")),

@@ -12,6 +12,7 @@ import io.regent.agent.ha.Decision.CloneFrom;
 import io.regent.agent.ha.Decision.Demote;
 import io.regent.agent.ha.Decision.DropRequest;
 import io.regent.agent.ha.Decision.RestartStandby;
+import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
@@ -56,6 +57,8 @@ class DecisionCoverageTest {
     private static final LeaderTarget NODE1 = new LeaderTarget("node1", upstreamOf("node1"));
     private static final LeaderTarget NODE3 = new LeaderTarget("node3", upstreamOf("node3"));
 
+    private static final Rewind REWIND = new Rewind(NODE1, Lsn.parse("0/3000000"), Lsn.parse("0/3000100"), 1, "diverged");
+
     /** A switchover to node3 that the operator did not name: name it, stop cleanly, publish the end, release, follow. */
     private static final List<String> STEP_DOWN_EFFECTS = List.of(
             "store.requestFailover {\"leader\":\"" + ME + "\",\"member\":\"node3\"}", "pg.checkpoint", "pg.stop",
@@ -83,8 +86,14 @@ class DecisionCoverageTest {
         final RecordingPostgresControl postgres = new RecordingPostgresControl(log);
         final ManualClock clock = new ManualClock();
         final JobRunner jobs = new JobRunner(clock, BACKOFF, () -> { });
-        final DecisionExecutor executor = new DecisionExecutor(ME, store, postgres, jobs, BOOTSTRAP_DCS,
+        DecisionExecutor executor = new DecisionExecutor(ME, store, postgres, jobs, BOOTSTRAP_DCS, DecisionExecutor.RepairPolicy.DEFAULT,
                 Clock.fixed(NOW, ZoneOffset.UTC));
+
+        /** The same rig, repairing diverged data directories by {@code policy}. */
+        Rig repairing(DecisionExecutor.RepairPolicy policy) {
+            executor = new DecisionExecutor(ME, store, postgres, jobs, BOOTSTRAP_DCS, policy, Clock.fixed(NOW, ZoneOffset.UTC));
+            return this;
+        }
 
         /** Executes on the calling (loop) thread, then waits for the job it submitted, if any, to end. */
         Rig execute(Decision decision, Views.ViewBuilder view, Locals.LocalBuilder local) {
@@ -146,6 +155,9 @@ class DecisionCoverageTest {
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME), List.of())),
             Map.entry(StepDown.class, new Example(new StepDown(NODE3, true, "switchover requested"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME), STEP_DOWN_EFFECTS)),
+            Map.entry(Rewind.class, new Example(REWIND, Views.initializedWithLeader("node1"),
+                    Locals.runningStandby(ME).configuredFor(upstreamOf("node1")),
+                    List.of("pg.stop", "pg.rewind node1.db:5432", "pg.configure standby upstream=node1.db:5432", "pg.start"))),
             Map.entry(DropRequest.class, new Example(new DropRequest("no member named node9"),
                     Views.initializedWithLeader(ME).failover(FailoverRequest.failoverTo("node9")), Locals.runningPrimary(ME),
                     List.of("store.clearFailover"))));
@@ -559,6 +571,45 @@ class DecisionCoverageTest {
                         Locals.stopped(ME));
 
                 assertThat(rig.log.calls()).containsExactly("pg.configure standby upstream=none", "pg.start");
+            }
+        }
+    }
+
+    @Nested
+    class RepairingADivergedMember {
+
+        @Test
+        void aFailedRewindMovesTheDataDirectoryAsideAndClonesAfresh() {
+            try (Rig rig = new Rig()) {
+                rig.postgres.fail("rewind");
+
+                rig.execute(REWIND, Views.initializedWithLeader("node1"), Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.rewind node1.db:5432", "pg.moveDataDirectoryAside",
+                        "pg.basebackup node1.db:5432", "pg.start");
+                assertThat(rig.jobs.current()).isEmpty();
+            }
+        }
+
+        @Test
+        void withRewindOffTheMemberIsClonedAfreshDirectly() {
+            try (Rig rig = new Rig().repairing(new DecisionExecutor.RepairPolicy(false, true))) {
+                rig.execute(REWIND, Views.initializedWithLeader("node1"), Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.moveDataDirectoryAside",
+                        "pg.basebackup node1.db:5432", "pg.start");
+            }
+        }
+
+        @Test
+        void withReinitOffAFailedRewindLeavesTheDataDirectoryAloneAndBacksOff() {
+            try (Rig rig = new Rig().repairing(new DecisionExecutor.RepairPolicy(true, false))) {
+                rig.postgres.fail("rewind");
+
+                rig.execute(REWIND, Views.initializedWithLeader("node1"), Locals.runningStandby(ME));
+
+                assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.rewind node1.db:5432");
+                assertThat(rig.jobs.current()).hasValueSatisfying(job -> assertThat(job.failed()).isTrue());
             }
         }
     }

@@ -26,6 +26,7 @@ final class RecordingPostgresControl implements PostgresControl {
     private final Map<String, CountDownLatch> gates = new HashMap<>();
     static final TimelineSwitch SWITCH = new TimelineSwitch(1, Lsn.parse("0/3000060"), "no recovery target specified");
 
+    static final java.nio.file.Path ASIDE = java.nio.file.Path.of("/var/lib/regent/data.diverged-20261125T120000");
     static final Lsn SHUTDOWN_CHECKPOINT = Lsn.parse("0/5000028");
 
     private Optional<String> systemIdentifier = Optional.of(Views.SYSTEM_ID);
@@ -124,6 +125,18 @@ final class RecordingPostgresControl implements PostgresControl {
     @Override
     public void stop() {
         record("stop", "pg.stop");
+    }
+
+    @Override
+    public void rewind(Upstream source) {
+        record("rewind", "pg.rewind " + source);
+    }
+
+    /** Logged as {@code pg.moveDataDirectoryAside}; answers {@link #ASIDE}. */
+    @Override
+    public java.nio.file.Path moveDataDirectoryAside() {
+        record("moveDataDirectoryAside", "pg.moveDataDirectoryAside");
+        return ASIDE;
     }
 
     @Override

@@ -29,7 +29,7 @@ class ConfWriterTest {
     private static NodeConfig node(Path dataDir, Map<String, Object> parameters, Credentials superuser,
                                    Credentials replication) {
         PostgresConfig pg = new PostgresConfig(HostPort.parse("0.0.0.0:5432"), HostPort.parse("10.0.0.11:5432"), dataDir,
-                Path.of("/usr/lib/postgresql/15/bin"), new Authentication(superuser, replication), parameters, null);
+                Path.of("/usr/lib/postgresql/15/bin"), new Authentication(superuser, replication), parameters, null, null, null);
         return new NodeConfig("demo", "node1", null, new EtcdConfig(List.of("http://127.0.0.1:2379")),
                 new RestApiConfig(HostPort.parse("0.0.0.0:8008"), HostPort.parse("10.0.0.11:8008")), pg, Tags.DEFAULTS, null);
     }
@@ -127,7 +127,7 @@ class ConfWriterTest {
             assertThat(linesSetting(conf, "primary_conninfo"))
                     .containsExactly("primary_conninfo = " + ConfWriter.quote(writer.primaryConninfo(LEADER)));
             assertThat(linesSetting(conf, "cluster_name")).containsExactly("cluster_name = 'demo/node1'");
-            assertThat(linesSetting(conf, "unix_socket_directories")).containsExactly("unix_socket_directories = '/var/lib/regent/node1'");
+            assertThat(linesSetting(conf, "unix_socket_directories")).containsExactly("unix_socket_directories = '/var/lib/regent'");
         }
 
         @Test

@@ -10,6 +10,9 @@ import java.util.Map;
  *                   replication settings) win over them
  * @param pgpass     password file the agent writes for libpq tools (outside the data directory, so a
  *                   base backup never copies it); defaults to {@code <data_dir>.pgpass}
+ * @param usePgRewind a diverged data directory is repaired with pg_rewind (default true)
+ * @param reinitOnRewindFailure when pg_rewind fails (or is off), the data directory is moved aside and cloned
+ *                   afresh from the leader (default true); when false the member waits for an operator
  */
 public record PostgresConfig(
         HostPort listen,
@@ -18,9 +21,13 @@ public record PostgresConfig(
         Path binDir,
         Authentication authentication,
         Map<String, Object> parameters,
-        Path pgpass) {
+        Path pgpass,
+        Boolean usePgRewind,
+        Boolean reinitOnRewindFailure) {
 
     public PostgresConfig {
+        usePgRewind = usePgRewind == null || usePgRewind;
+        reinitOnRewindFailure = reinitOnRewindFailure == null || reinitOnRewindFailure;
         parameters = parameters == null ? Map.of() : Map.copyOf(parameters);
         if (pgpass == null && dataDir != null) {
             pgpass = dataDir.resolveSibling(dataDir.getFileName() + ".pgpass");
@@ -33,6 +40,7 @@ public record PostgresConfig(
     }
 
     public PostgresConfig withAuthentication(Authentication newAuthentication) {
-        return new PostgresConfig(listen, connectAddress, dataDir, binDir, newAuthentication, parameters, pgpass);
+        return new PostgresConfig(listen, connectAddress, dataDir, binDir, newAuthentication, parameters, pgpass, usePgRewind,
+                reinitOnRewindFailure);
     }
 }
