@@ -15,6 +15,7 @@ import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.StepDown;
 import io.regent.agent.ha.Decision.Wait;
 import io.regent.agent.postgres.PostgresControl;
+import io.regent.agent.postgres.ReplicationSlot;
 import io.regent.agent.postgres.Upstream;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
@@ -27,6 +28,7 @@ import io.regent.common.store.ClusterStore;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,12 +50,14 @@ public final class DecisionExecutor {
     private final HaConfig bootstrapConfig;
     private final Clock clock;
     private final RepairPolicy repairs;
+    private final SlotKeeper slots;
     private Lsn lastPublishedOptime;
 
     public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig,
                             RepairPolicy repairs, Clock clock) {
         this.name = name;
         this.repairs = repairs;
+        this.slots = new SlotKeeper(name);
         this.clock = clock;
         this.store = store;
         this.postgres = postgres;
@@ -78,9 +82,10 @@ public final class DecisionExecutor {
                 postgres.start();
             });
         } else if (decision instanceof AcquireAndPromote acquire) {
-            acquireAndPromote(acquire, view);
+            acquireAndPromote(acquire, view, config);
         } else if (decision instanceof KeepLeading) {
             keepLeading(view, local);
+            keepSlots(true, view, config, true);
         } else if (decision instanceof Follow follow) {
             postgres.follow(follow.leader().upstream());
         } else if (decision instanceof RestartStandby restart) {
@@ -98,7 +103,9 @@ public final class DecisionExecutor {
         } else if (decision instanceof DropRequest drop) {
             LOG.warn("{}", drop.reason());
             store.clearFailover();
-        } else if (decision instanceof KeepFollowing || decision instanceof Wait) {
+        } else if (decision instanceof KeepFollowing) {
+            keepSlots(false, view, config, true);
+        } else if (decision instanceof Wait) {
             return;
         } else {
             throw new AssertionError("unhandled decision " + decision);
@@ -178,7 +185,7 @@ public final class DecisionExecutor {
         }
     }
 
-    private void acquireAndPromote(AcquireAndPromote acquire, ClusterView view) {
+    private void acquireAndPromote(AcquireAndPromote acquire, ClusterView view, HaConfig config) {
         Optional<LeaderLock> mine = view.leader().filter(l -> l.isHeldBy(name));
         boolean holds = mine.isPresent() ? store.renewLeader(mine.get()) : store.acquireLeader();
         if (!holds) {
@@ -186,6 +193,9 @@ public final class DecisionExecutor {
             return;
         }
         if (acquire.needsPromotion()) {
+            // before the promotion, so the members that follow at once find their slot: unreserved, since
+            // a standby's slot would otherwise hold WAL back until somebody streams through it
+            keepSlots(true, view, config, false);
             postgres.promote();
             LOG.info("promoted: this member is the new leader");
             recordPromotion(acquire.reason());
@@ -224,6 +234,22 @@ public final class DecisionExecutor {
                 lastPublishedOptime = pg.position();
             }
         });
+    }
+
+    /**
+     * Brings the slots in line with {@link SlotKeeper}'s plan; a failure is logged, never fatal: slots
+     * protect WAL for the members, they do not decide who leads.
+     */
+    private void keepSlots(boolean leading, ClusterView view, HaConfig config, boolean reserve) {
+        try {
+            List<ReplicationSlot> existing = postgres.physicalSlots();
+            SlotKeeper.SlotPlan plan = leading ? slots.forLeader(view, config, existing, clock.instant())
+                    : slots.forStandby(existing);
+            plan.create().forEach(slot -> postgres.createPhysicalSlot(slot, reserve));
+            plan.drop().forEach(postgres::dropSlot);
+        } catch (RuntimeException e) {
+            LOG.warn("could not bring the replication slots up to date: {}", e.getMessage());
+        }
     }
 
     /**

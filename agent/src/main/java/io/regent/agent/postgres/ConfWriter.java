@@ -3,6 +3,7 @@ package io.regent.agent.postgres;
 import io.regent.common.config.Credentials;
 import io.regent.common.config.NodeConfig;
 import io.regent.common.config.PostgresConfig;
+import io.regent.common.config.SlotNames;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +51,8 @@ public final class ConfWriter {
         settings.put("recovery_target_timeline", "latest");
         settings.put("cluster_name", node.scope() + "/" + node.name());
         settings.put("primary_conninfo", upstream.map(this::primaryConninfo).orElse(""));
+        // the leader keeps this slot for us, so it never recycles WAL we have not received
+        settings.put("primary_slot_name", upstream.isPresent() ? SlotNames.forMember(node.name()) : "");
         StringBuilder conf = new StringBuilder()
                 .append("# Written by Regent; rewritten on every start and follow. Change settings in the node's\n")
                 .append("# YAML (postgresql.parameters), not here. initdb's defaults live in ").append(BASE_CONF).append(".\n")

@@ -302,6 +302,52 @@ public final class PgCtlPostgresControl implements PostgresControl {
     }
 
     @Override
+    public List<ReplicationSlot> physicalSlots() {
+        List<ReplicationSlot> slots = new ArrayList<>();
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT slot_name, active, restart_lsn::text FROM pg_replication_slots"
+                     + " WHERE slot_type = 'physical'")) {
+            while (rs.next()) {
+                String restart = rs.getString(3);
+                slots.add(new ReplicationSlot(rs.getString(1), rs.getBoolean(2),
+                        restart == null ? Optional.empty() : Optional.of(Lsn.parse(restart))));
+            }
+        } catch (SQLException e) {
+            throw new PostgresException("reading the replication slots failed: " + e.getMessage(), e);
+        }
+        return slots;
+    }
+
+    @Override
+    public void createPhysicalSlot(String name, boolean reserve) {
+        try (Connection connection = connections.open();
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "SELECT pg_create_physical_replication_slot(?, ?) WHERE NOT EXISTS"
+                             + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+            statement.setString(1, name);
+            statement.setBoolean(2, reserve);
+            statement.setString(3, name);
+            statement.execute();
+            LOG.info("created replication slot {}", name);
+        } catch (SQLException e) {
+            throw new PostgresException("creating replication slot " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void dropSlot(String name) {
+        try (Connection connection = connections.open();
+             java.sql.PreparedStatement statement = connection.prepareStatement(
+                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+            statement.setString(1, name);
+            statement.execute();
+            LOG.info("dropped replication slot {}", name);
+        } catch (SQLException e) {
+            throw new PostgresException("dropping replication slot " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void checkpoint() {
         try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
             statement.setQueryTimeout((int) timeouts.fastStop().toSeconds());

@@ -3,6 +3,7 @@ package io.regent.agent.postgres;
 import io.regent.common.model.Lsn;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -60,6 +61,18 @@ public interface PostgresControl {
      * @return where the old data directory now is
      */
     Path moveDataDirectoryAside();
+
+    /** The physical replication slots on this server. */
+    List<ReplicationSlot> physicalSlots();
+
+    /**
+     * Creates a physical slot unless it exists. {@code reserve}: hold WAL from now on (on a primary, for
+     * a member that will stream through it); without, the slot holds nothing until first used.
+     */
+    void createPhysicalSlot(String name, boolean reserve);
+
+    /** Drops a slot that is not in use; one in use or already gone is left as it is. */
+    void dropSlot(String name);
 
     /** Writes a checkpoint now, so that a following fast shutdown has little left to write. */
     void checkpoint();

@@ -30,6 +30,7 @@ final class RecordingPostgresControl implements PostgresControl {
     static final Lsn SHUTDOWN_CHECKPOINT = Lsn.parse("0/5000028");
 
     private Optional<String> systemIdentifier = Optional.of(Views.SYSTEM_ID);
+    private java.util.List<io.regent.agent.postgres.ReplicationSlot> slots = java.util.List.of();
     private Optional<TimelineSwitch> timelineSwitch = Optional.of(SWITCH);
 
     RecordingPostgresControl(CallLog log) {
@@ -137,6 +138,27 @@ final class RecordingPostgresControl implements PostgresControl {
     public java.nio.file.Path moveDataDirectoryAside() {
         record("moveDataDirectoryAside", "pg.moveDataDirectoryAside");
         return ASIDE;
+    }
+
+    /** Answers what {@link #slotsAre} set (none by default); not logged, like the other queries. */
+    @Override
+    public java.util.List<io.regent.agent.postgres.ReplicationSlot> physicalSlots() {
+        return slots;
+    }
+
+    RecordingPostgresControl slotsAre(io.regent.agent.postgres.ReplicationSlot... existing) {
+        slots = java.util.List.of(existing);
+        return this;
+    }
+
+    @Override
+    public void createPhysicalSlot(String name, boolean reserve) {
+        record("createPhysicalSlot", "pg.createPhysicalSlot " + name + (reserve ? " reserved" : " unreserved"));
+    }
+
+    @Override
+    public void dropSlot(String name) {
+        record("dropSlot", "pg.dropSlot " + name);
     }
 
     @Override

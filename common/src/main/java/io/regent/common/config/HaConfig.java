@@ -1,6 +1,7 @@
 package io.regent.common.config;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The cluster-wide timings and limits that every agent must agree on (Patroni's dynamic
@@ -12,12 +13,18 @@ import java.time.Duration;
  * @param maximumLagOnFailover   bytes a standby may be behind the last leader position and still be promoted
  * @param primaryStartTimeout    seconds the leader may take to bring its crashed PostgreSQL back before it
  *                               gives up the leader key so that a standby takes over
+ * @param memberSlotsTtl         seconds a departed member's replication slot is kept (retaining WAL for its return) before the
+ *                               leader drops it (default 1800)
+ * @param slots                  permanent physical slots the leader keeps whatever the membership, by name
+ *                               (Patroni's {@code slots: {name: {type: physical}}})
  */
 public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long maximumLagOnFailover,
-                       Integer primaryStartTimeout) {
+                       Integer primaryStartTimeout, Integer memberSlotsTtl,
+                       Map<String, Map<String, Object>> slots) {
 
     public static final int DEFAULT_PRIMARY_START_TIMEOUT = 10;
-    public static final HaConfig DEFAULTS = new HaConfig(30, 10, 10, 1_048_576L, DEFAULT_PRIMARY_START_TIMEOUT);
+    public static final int DEFAULT_MEMBER_SLOTS_TTL = 1800;
+    public static final HaConfig DEFAULTS = new HaConfig(30, 10, 10, 1_048_576L, DEFAULT_PRIMARY_START_TIMEOUT, null, null);
 
     public HaConfig {
         ttl = ttl == null ? 30 : ttl;
@@ -25,6 +32,8 @@ public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long
         retryTimeout = retryTimeout == null ? 10 : retryTimeout;
         maximumLagOnFailover = maximumLagOnFailover == null ? 1_048_576L : maximumLagOnFailover;
         primaryStartTimeout = primaryStartTimeout == null ? DEFAULT_PRIMARY_START_TIMEOUT : primaryStartTimeout;
+        memberSlotsTtl = memberSlotsTtl == null ? DEFAULT_MEMBER_SLOTS_TTL : memberSlotsTtl;
+        slots = slots == null ? Map.of() : Map.copyOf(slots);
     }
 
     /** Rejects (never clamps) timings that would let a lease expire before its owner notices. */
@@ -33,6 +42,20 @@ public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long
         positive(path + ".loop_wait", loopWait);
         positive(path + ".retry_timeout", retryTimeout);
         positive(path + ".primary_start_timeout", primaryStartTimeout);
+        if (memberSlotsTtl < 0) {
+            throw new ConfigException(path + ".member_slots_ttl", "must be >= 0 (got " + memberSlotsTtl + ")");
+        }
+        slots.forEach((name, spec) -> {
+            if (!SlotNames.isValid(name)) {
+                throw new ConfigException(path + ".slots." + name, "not a valid slot name (lower-case letters, digits and _,"
+                        + " at most 63)");
+            }
+            Object type = spec == null ? "physical" : spec.getOrDefault("type", "physical");
+            if (!"physical".equals(type)) {
+                throw new ConfigException(path + ".slots." + name + ".type", "only physical permanent slots are supported"
+                        + " (got " + type + ")");
+            }
+        });
         if (maximumLagOnFailover < 0) {
             throw new ConfigException(path + ".maximum_lag_on_failover", "must be >= 0 (got " + maximumLagOnFailover + ")");
         }
@@ -59,6 +82,10 @@ public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long
 
     public Duration primaryStartTimeoutDuration() {
         return Duration.ofSeconds(primaryStartTimeout);
+    }
+
+    public Duration memberSlotsTtlDuration() {
+        return Duration.ofSeconds(memberSlotsTtl);
     }
 
     public Duration retryTimeoutDuration() {

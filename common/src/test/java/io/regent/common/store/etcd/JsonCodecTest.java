@@ -180,19 +180,21 @@ class JsonCodecTest {
 
         @Test
         void isWrittenWithPatroniFieldNames() throws Exception {
-            JsonNode json = tree(JsonCodec.encodeConfig(new HaConfig(30, 10, 10, 1_048_576L, null)));
+            JsonNode json = tree(JsonCodec.encodeConfig(new HaConfig(30, 10, 10, 1_048_576L, null, null, null)));
 
             assertThat(json.get("ttl").asInt()).isEqualTo(30);
             assertThat(json.get("loop_wait").asInt()).isEqualTo(10);
             assertThat(json.get("retry_timeout").asInt()).isEqualTo(10);
             assertThat(json.get("maximum_lag_on_failover").asLong()).isEqualTo(1_048_576L);
             assertThat(json.get("primary_start_timeout").asInt()).isEqualTo(HaConfig.DEFAULT_PRIMARY_START_TIMEOUT);
-            assertThat(json.size()).isEqualTo(5);
+            assertThat(json.get("member_slots_ttl").asInt()).isEqualTo(HaConfig.DEFAULT_MEMBER_SLOTS_TTL);
+            assertThat(json.get("slots").isObject()).isTrue();
+            assertThat(json.size()).isEqualTo(7);
         }
 
         @Test
         void survivesARoundTrip() {
-            HaConfig config = new HaConfig(10, 1, 3, 0L, null);
+            HaConfig config = new HaConfig(10, 1, 3, 0L, null, null, null);
 
             assertThat(JsonCodec.decodeConfig(JsonCodec.encodeConfig(config))).isEqualTo(config);
         }
@@ -205,13 +207,13 @@ class JsonCodecTest {
                      "synchronous_mode": false, "check_timeline": true}
                     """;
 
-            assertThat(JsonCodec.decodeConfig(patroni)).isEqualTo(new HaConfig(30, 10, 10, 1_048_576L, null));
+            assertThat(JsonCodec.decodeConfig(patroni)).isEqualTo(new HaConfig(30, 10, 10, 1_048_576L, null, null, null));
         }
 
         @Test
         void fillsMissingSettingsWithDefaults() {
             assertThat(JsonCodec.decodeConfig("{}")).isEqualTo(HaConfig.DEFAULTS);
-            assertThat(JsonCodec.decodeConfig("{\"ttl\": 40}")).isEqualTo(new HaConfig(40, 10, 10, 1_048_576L, null));
+            assertThat(JsonCodec.decodeConfig("{\"ttl\": 40}")).isEqualTo(new HaConfig(40, 10, 10, 1_048_576L, null, null, null));
         }
 
         @Test

@@ -34,7 +34,7 @@ class ViewDecoderTest {
     private static final Member NODE2 = new Member("node2", Role.REPLICA, PgState.RUNNING,
             "postgres://127.0.0.1:5433/postgres", "http://127.0.0.1:8009/patroni", 50_331_600L, 2, "node1",
             new Tags(50, "dc2", false), "0.1.0", 244);
-    private static final HaConfig CONFIG = new HaConfig(10, 1, 3, 1_048_576L, null);
+    private static final HaConfig CONFIG = new HaConfig(10, 1, 3, 1_048_576L, null, null, null);
     private static final Lsn OPTIME = Lsn.parse("0/3000060");
 
     private final ViewDecoder decoder = new ViewDecoder(KEYS);
@@ -162,6 +162,12 @@ class ViewDecoderTest {
                         "{\"ttl\": 10, \"loop_wait\": 10, \"retry_timeout\": 10}", "loop_wait + 2*retry_timeout"),
                 new Garbage("a status that is not JSON", KEYS.status(), "0/3000060", "not JSON"),
                 new Garbage("a status without optime", KEYS.status(), "{\"slots\": {}}", "optime"),
+                new Garbage("a config with a logical permanent slot", KEYS.config(),
+                        "{\"ttl\": 30, \"slots\": {\"cdc\": {\"type\": \"logical\"}}}", "only physical permanent slots"),
+                new Garbage("a config with an invalid permanent slot name", KEYS.config(),
+                        "{\"ttl\": 30, \"slots\": {\"Bad-Name\": {\"type\": \"physical\"}}}", "not a valid slot name"),
+                new Garbage("a config with a negative member_slots_ttl", KEYS.config(),
+                        "{\"ttl\": 30, \"member_slots_ttl\": -1}", "member_slots_ttl"),
                 new Garbage("a config with a pause that is not a boolean", KEYS.config(),
                         "{\"ttl\": 30, \"pause\": \"yes\"}", "pause must be true or false"),
                 new Garbage("a failover request that is not JSON", KEYS.failover(), "node2 please", "not JSON"),
