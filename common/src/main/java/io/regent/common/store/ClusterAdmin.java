@@ -31,11 +31,12 @@ public interface ClusterAdmin extends ClusterReader {
      * ({@code 0}: only if the key is absent). The value is first decoded the way the agents decode it;
      * a value they would reject is never written.
      *
-     * @return false if somebody changed the key since {@code expectedModRevision} (nothing written)
+     * @return the key's new mod revision; empty if somebody changed the key since {@code expectedModRevision}
+     *         (nothing written)
      * @throws IllegalArgumentException  with the agents' reason when they would reject {@code json}
      * @throws StoreUnavailableException if etcd did not answer (the write may or may not have happened)
      */
-    boolean replaceConfig(String json, long expectedModRevision);
+    OptionalLong replaceConfig(String json, long expectedModRevision);
 
     /** The raw {@code failover} value and its mod revision; empty when no request is pending. */
     Optional<Versioned> readFailover();

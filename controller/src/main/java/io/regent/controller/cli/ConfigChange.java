@@ -96,17 +96,17 @@ final class ConfigChange {
     long commit(ClusterAdmin admin, Optional<Long> expected) {
         requireConcurrency(expected);
         requireAcceptable();
-        boolean written;
+        java.util.OptionalLong written;
         try {
             written = admin.replaceConfig(DynamicConfig.toJson(after), revision);
         } catch (IllegalArgumentException e) {
             throw new CliFailure(RegentCtl.EXIT_FAILED, "refused: the agents would reject this config: " + e.getMessage()
                     + " (nothing written)", e);
         }
-        if (!written) {
+        if (written.isEmpty()) {
             throw conflict(admin.readConfig().map(ClusterAdmin.Versioned::modRevision).orElse(0L));
         }
-        return admin.readConfig().map(ClusterAdmin.Versioned::modRevision).orElse(revision);
+        return written.getAsLong();
     }
 
     /** Fails early when the operator expected another revision than the one read. */

@@ -56,7 +56,7 @@ final class EtcdClusterAdmin implements ClusterAdmin {
     }
 
     @Override
-    public boolean replaceConfig(String json, long expectedModRevision) {
+    public OptionalLong replaceConfig(String json, long expectedModRevision) {
         // the same checks the agents' view decoder applies: a value failing them would be ignored by every agent
         JsonCodec.decodeConfig(json);
         JsonCodec.decodePause(json);
@@ -67,7 +67,8 @@ final class EtcdClusterAdmin implements ClusterAdmin {
                 .If(unchanged)
                 .Then(Op.put(bytes(keys.config()), bytes(json), PutOption.DEFAULT))
                 .commit());
-        return response.isSucceeded();
+        // a transaction with a put is one revision: the header's is the key's new mod revision
+        return response.isSucceeded() ? OptionalLong.of(response.getHeader().getRevision()) : OptionalLong.empty();
     }
 
     @Override
