@@ -11,12 +11,12 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code regentctl version}: this tool's version and, when a cluster is named, the version each member
- * published in its member key.
+ * {@code regentctl version}: this tool's version and, when a cluster is named, the PostgreSQL version each
+ * member published in its member key ({@code version}; unknown while its PostgreSQL is down).
  */
 @Command(name = "version",
         mixinStandardHelpOptions = true,
-        description = "Show regentctl's version and, with a cluster named, each member's agent version.")
+        description = "Show regentctl's version and, with a cluster named, each member's PostgreSQL version.")
 final class VersionCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -38,7 +38,7 @@ final class VersionCommand implements Callable<Integer> {
         }
         ClusterView view = root.loadView(target);
         for (Member member : view.membersByName()) {
-            out.println(member.name() + ": regent " + (member.version() == null ? "(unknown)" : member.version()));
+            out.println(member.name() + ": PostgreSQL " + (member.version() == null ? "(unknown)" : member.version()));
         }
         out.flush();
         return RegentCtl.EXIT_OK;
