@@ -25,15 +25,16 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code regentctl}, the operator's CLI. It reads the cluster from etcd (and, for commands that act,
- * will talk to the agents' REST API); it never touches PostgreSQL or another node directly.
+ * {@code regentctl}, the operator's CLI. It reads the cluster from etcd, writes only the operator's keys
+ * ({@code config}, and all keys on {@code remove}) through {@link ClusterAdmin}, and asks the agents' REST
+ * API for actions (switchover, failover, restart…); it never touches PostgreSQL or another node directly.
  *
  * <p>Which cluster: {@code -c/--config FILE} (a node's configuration: etcd endpoints, namespace and
  * scope are taken from it) or {@code --etcd URL[,URL] --scope NAME [--namespace NS]}; options given
  * explicitly win over the file. The global options may stand before or after the command name.
  *
- * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_UNAVAILABLE} etcd unreachable (or another
- * runtime failure), {@value #EXIT_USAGE} bad usage or bad configuration.
+ * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_FAILED} refused, not confirmed, failed, or etcd /
+ * an agent unreachable, {@value #EXIT_USAGE} bad usage or bad configuration.
  */
 @Command(name = "regentctl",
         mixinStandardHelpOptions = true,
