@@ -52,9 +52,10 @@ class RegentctlIT {
         cluster.awaitStreamingStandbys(primary, 2, BOOTSTRAP);
     }
 
-    /** {@code --etcd URL,… --scope NAME} followed by the command. */
+    /** {@code --etcd URL,… --scope NAME} followed by the command; a scaled etcd timeout for a loaded machine. */
     private static String[] ctl(String... command) {
-        List<String> args = new ArrayList<>(List.of("--etcd", String.join(",", etcd.clientEndpoints()), "--scope", cluster.scope()));
+        List<String> args = new ArrayList<>(List.of("--etcd", String.join(",", etcd.clientEndpoints()), "--scope", cluster.scope(),
+                "--timeout", Long.toString(Timing.seconds(10).toSeconds())));
         args.addAll(List.of(command));
         return args.toArray(String[]::new);
     }
@@ -93,7 +94,8 @@ class RegentctlIT {
                 }
             }
         });
-        String table = Regentctl.run("-c", primary.configFile().toString(), "list");
+        String table = Regentctl.run("-c", primary.configFile().toString(), "list", "--timeout",
+                Long.toString(Timing.seconds(10).toSeconds()));
         String sysid = etcd.etcdctl("get", cluster.keyPrefix() + "initialize", "--print-value-only").trim();
         assertThat(table.lines().findFirst().orElseThrow()).isEqualTo("Cluster: " + cluster.scope() + " (system identifier " + sysid + ")");
         assertThat(table).doesNotContain("Maintenance mode", "streams from", "not streaming");
