@@ -4,6 +4,7 @@ import io.regent.common.config.ConfigException;
 import io.regent.common.config.ConfigLoader;
 import io.regent.common.config.NodeConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.store.ClusterAdmin;
 import io.regent.common.store.ClusterReader;
 import io.regent.common.store.StoreUnavailableException;
 import io.regent.common.store.etcd.EtcdStores;
@@ -24,31 +25,37 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code regentctl}, the operator's CLI. It reads the cluster from etcd (and, for commands that act,
- * will talk to the agents' REST API); it never touches PostgreSQL or another node directly.
+ * {@code regentctl}, the operator's CLI. It reads the cluster from etcd, writes only the operator's keys
+ * ({@code config}, and all keys on {@code remove}) through {@link ClusterAdmin}, and asks the agents' REST
+ * API for actions (switchover, failover, restart…); it never touches PostgreSQL or another node directly.
  *
  * <p>Which cluster: {@code -c/--config FILE} (a node's configuration: etcd endpoints, namespace and
  * scope are taken from it) or {@code --etcd URL[,URL] --scope NAME [--namespace NS]}; options given
  * explicitly win over the file. The global options may stand before or after the command name.
  *
- * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_UNAVAILABLE} etcd unreachable (or another
- * runtime failure), {@value #EXIT_USAGE} bad usage or bad configuration.
+ * <p>Exit codes: {@value #EXIT_OK} success, {@value #EXIT_FAILED} refused, not confirmed, failed, or etcd /
+ * an agent unreachable, {@value #EXIT_USAGE} bad usage or bad configuration.
  */
 @Command(name = "regentctl",
         mixinStandardHelpOptions = true,
         versionProvider = RegentCtl.Version.class,
         sortOptions = false,
         description = "Regent's operator CLI: shows and steers a PostgreSQL cluster run by Regent agents.",
-        subcommands = {ListCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {ListCommand.class, TopologyCommand.class, HistoryCommand.class, ShowConfigCommand.class,
+                EditConfigCommand.class, PauseCommand.class, ResumeCommand.class, SwitchoverCommand.class,
+                FailoverCommand.class, RestartCommand.class, ReinitCommand.class, ReloadCommand.class,
+                RemoveCommand.class, VersionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:success",
-                "1:etcd unreachable (or another runtime failure)",
+                "1:refused, not confirmed, failed, or etcd / an agent unreachable",
                 "2:bad usage or bad configuration"})
 public final class RegentCtl implements Callable<Integer> {
 
     public static final int EXIT_OK = 0;
     public static final int EXIT_UNAVAILABLE = 1;
+    /** Refused (by regentctl's own checks or by an agent), not confirmed, or failed. */
+    public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
 
     static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
@@ -83,26 +90,40 @@ public final class RegentCtl implements Callable<Integer> {
 
     private final Map<String, String> environment;
     private final ReaderFactory readers;
+    private final AdminFactory admins;
+    private final Terminal terminal;
 
-    public RegentCtl(Map<String, String> environment, ReaderFactory readers) {
+    public RegentCtl(Map<String, String> environment, ReaderFactory readers, AdminFactory admins, Terminal terminal) {
         this.environment = Map.copyOf(environment);
         this.readers = readers;
+        this.admins = admins;
+        this.terminal = terminal;
     }
 
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int exitCode = commandLine(System.getenv(), EtcdStores::reader, out, err).execute(args);
+        int exitCode = commandLine(System.getenv(), EtcdStores::reader, EtcdStores::admin, Terminal.system(), out, err)
+                .execute(args);
         out.flush();
         err.flush();
         // jetcd leaves non-daemon threads behind; exit explicitly
         System.exit(exitCode);
     }
 
-    /** The configured command line: output streams, exit-code mapping and error reporting. */
+    /** A read-only command line with no terminal (commands that write to etcd fail). */
     public static CommandLine commandLine(Map<String, String> environment, ReaderFactory readers,
                                           PrintWriter out, PrintWriter err) {
-        CommandLine commandLine = new CommandLine(new RegentCtl(environment, readers));
+        AdminFactory noAdmin = (endpoints, keys, timeout) -> {
+            throw new IllegalStateException("no write access to etcd in this command line");
+        };
+        return commandLine(environment, readers, noAdmin, Terminal.NONE, out, err);
+    }
+
+    /** The configured command line: output streams, exit-code mapping and error reporting. */
+    public static CommandLine commandLine(Map<String, String> environment, ReaderFactory readers, AdminFactory admins,
+                                          Terminal terminal, PrintWriter out, PrintWriter err) {
+        CommandLine commandLine = new CommandLine(new RegentCtl(environment, readers, admins, terminal));
         commandLine.setOut(out);
         commandLine.setErr(err);
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -178,6 +199,33 @@ public final class RegentCtl implements Callable<Integer> {
         }
     }
 
+    /**
+     * Read-write access to the cluster's keys; the caller closes it.
+     *
+     * @throws CliFailure (exit 1) if etcd does not answer while connecting
+     */
+    ClusterAdmin openAdmin(ClusterTarget target) {
+        return admins.open(target.endpoints(), target.keys(), target.requestTimeout());
+    }
+
+    /** Turns an etcd failure during {@code action} into the one-line message of every command. */
+    static CliFailure unavailable(ClusterTarget target, StoreUnavailableException e) {
+        return new CliFailure(EXIT_UNAVAILABLE, "etcd unreachable at " + target.endpointList() + " (" + e.getMessage() + ")", e);
+    }
+
+    Terminal terminal() {
+        return terminal;
+    }
+
+    Map<String, String> environment() {
+        return environment;
+    }
+
+    /** The {@code -c/--config} file, if one was given. */
+    java.util.Optional<Path> configFile() {
+        return java.util.Optional.ofNullable(config);
+    }
+
     private NodeConfig loadConfig(Path file) {
         // notExists, not !exists: a file behind a directory this user cannot search is "cannot read"
         if (Files.notExists(file)) {
@@ -200,6 +248,11 @@ public final class RegentCtl implements Callable<Integer> {
             err.println("regentctl: " + known.getMessage());
             err.flush();
             return known.exitCode();
+        }
+        if (failure instanceof StoreUnavailableException unavailable) {
+            err.println("regentctl: etcd unreachable (" + unavailable.getMessage() + ")");
+            err.flush();
+            return EXIT_UNAVAILABLE;
         }
         err.println("regentctl: unexpected error: " + failure);
         err.flush();

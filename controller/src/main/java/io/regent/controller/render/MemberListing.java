@@ -16,7 +16,7 @@ import java.util.Optional;
  * Renderers only lay this out; every judgement about roles and lag is made here.
  */
 public record MemberListing(String scope, Initialization initialization, String systemIdentifier,
-                            List<MemberRow> rows, List<String> warnings) {
+                            List<MemberRow> rows, List<String> footer, List<String> warnings) {
 
     /** Whether the cluster has a system identifier yet (the {@code initialize} key). */
     public enum Initialization { INITIALIZED, IN_PROGRESS, NOT_INITIALIZED }
@@ -26,6 +26,7 @@ public record MemberListing(String scope, Initialization initialization, String 
 
     public MemberListing {
         rows = List.copyOf(rows);
+        footer = List.copyOf(footer);
         warnings = List.copyOf(warnings);
     }
 
@@ -41,7 +42,8 @@ public record MemberListing(String scope, Initialization initialization, String 
                     member.name(),
                     role(member, holdsLock),
                     member.state().wire(),
-                    holdsLock ? "" : member.upstream(),
+                    holdsLock ? "" : leaderName.orElse(streamsFrom(view, member)),
+                    holdsLock ? "" : streamsFrom(view, member),
                     member.tags().location(),
                     member.tags().priority(),
                     member.timeline(),
@@ -54,7 +56,53 @@ public record MemberListing(String scope, Initialization initialization, String 
         for (KeyProblem problem : view.problems()) {
             warnings.add("ignored unreadable key " + problem.key() + ": " + problem.reason());
         }
-        return new MemberListing(scope, initialization(view), view.initialize().orElse(""), rows, warnings);
+        return new MemberListing(scope, initialization(view), view.initialize().orElse(""), rows, footer(view), warnings);
+    }
+
+    /**
+     * What the member published as its upstream, as a member name when it is an address of a member
+     * (agents publish the leader's name, or the {@code host:port} they stream from when that is not the leader).
+     */
+    private static String streamsFrom(ClusterView view, Member member) {
+        String published = member.upstream();
+        if (published == null || published.isBlank() || view.member(published).isPresent()) {
+            return published == null ? "" : published;
+        }
+        return view.membersByName().stream()
+                .filter(other -> published.equals(hostPort(other.connUrl())))
+                .map(Member::name)
+                .findFirst()
+                .orElse(published);
+    }
+
+    private static String hostPort(String connUrl) {
+        try {
+            java.net.URI uri = java.net.URI.create(connUrl);
+            return uri.getHost() == null ? null : uri.getHost() + ":" + (uri.getPort() < 0 ? 5432 : uri.getPort());
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return null;
+        }
+    }
+
+    /** Lines under the table: maintenance mode and a pending switchover or failover, as Patroni shows them. */
+    private static List<String> footer(ClusterView view) {
+        List<String> lines = new ArrayList<>();
+        if (view.paused()) {
+            lines.add("Maintenance mode: on (agents take no automatic action; 'regentctl resume' ends it)");
+        }
+        view.failover().ifPresent(request -> {
+            String target = request.candidate().orElse("the best candidate");
+            if (request.isSwitchover()) {
+                String from = request.leader().orElseThrow();
+                lines.add(request.scheduledAt()
+                        .map(at -> "Switchover scheduled at " + at + ": " + from + " -> " + target)
+                        .orElse("Switchover requested: " + from + " -> " + target));
+            } else {
+                lines.add("Failover requested to " + target
+                        + request.scheduledAt().map(at -> " at " + at).orElse(""));
+            }
+        });
+        return lines;
     }
 
     private static String role(Member member, boolean holdsLock) {

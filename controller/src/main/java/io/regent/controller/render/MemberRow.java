@@ -9,7 +9,9 @@ import java.util.Objects;
  * @param id               1-based position in name order
  * @param role             {@code primary} for the leader-key holder, {@code primary (no lock)} for a member
  *                         that says it is primary without holding the key, else the published role
- * @param upstream         the member this one streams from; empty for the leader
+ * @param upstream         the member this one should stream from: the leader (when there is one), else what
+ *                         it published; empty for the leader itself
+ * @param streamsFrom      the member (or address) it published it actually streams from; empty when not streaming
  * @param timeline         null when the member has not published one
  * @param connectionString {@code conn_url} with any password masked
  */
@@ -19,6 +21,7 @@ public record MemberRow(
         String role,
         String status,
         String upstream,
+        String streamsFrom,
         String location,
         int priority,
         Integer timeline,
@@ -31,7 +34,19 @@ public record MemberRow(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(lag, "lag");
         upstream = upstream == null ? "" : upstream;
+        streamsFrom = streamsFrom == null ? "" : streamsFrom;
         location = location == null ? "" : location;
         connectionString = connectionString == null ? "" : connectionString;
+    }
+
+    /**
+     * The Upstream column: the upstream alone when desired and actual agree, else both, e.g.
+     * {@code node1 (streams from node3)} or {@code node1 (not streaming)}.
+     */
+    public String upstreamText() {
+        if (upstream.isEmpty() || upstream.equals(streamsFrom)) {
+            return upstream;
+        }
+        return upstream + (streamsFrom.isEmpty() ? " (not streaming)" : " (streams from " + streamsFrom + ")");
     }
 }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The rows as ordered field maps for the machine-readable formats: the table's columns plus
- * {@code scope}, under snake_case names. Every field is always present; a value that does not apply
+ * {@code scope}, under snake_case names; {@code upstream} is whom the member should follow (the leader) and
+ * {@code streams_from} whom it published it streams from (null when not streaming). Every field is always present; a value that does not apply
  * (the leader's upstream and lag, a timeline not yet published) is null. {@code lsn_lag} is the
  * table's text, {@code lsn_lag_bytes} the same lag as a number for scripts.
  */
@@ -27,6 +28,7 @@ final class StructuredRows {
         fields.put("role", row.role());
         fields.put("status", row.status());
         fields.put("upstream", row.upstream().isEmpty() ? null : row.upstream());
+        fields.put("streams_from", row.streamsFrom().isEmpty() ? null : row.streamsFrom());
         fields.put("location", row.location());
         fields.put("priority", row.priority());
         fields.put("timeline", row.timeline());

@@ -40,6 +40,7 @@ public final class TableRenderer implements ListingRenderer {
         for (List<String> line : lines.subList(1, lines.size())) {
             appendLine(text, line, widths);
         }
+        listing.footer().forEach(line -> text.append(' ').append(line).append('\n'));
         return text.toString();
     }
 
@@ -49,7 +50,7 @@ public final class TableRenderer implements ListingRenderer {
                 row.name(),
                 row.role(),
                 row.status(),
-                row.upstream(),
+                row.upstreamText(),
                 row.location(),
                 Integer.toString(row.priority()),
                 row.timeline() == null ? "" : row.timeline().toString(),

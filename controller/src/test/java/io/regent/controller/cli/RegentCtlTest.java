@@ -256,7 +256,7 @@ class RegentCtlTest {
                 .isEqualTo(RegentCtl.EXIT_USAGE);
         assertThat(run(unusedReaders(), "list", "--namespace", "service", "--etcd", "http://h:1", "--scope", "d"))
                 .isEqualTo(RegentCtl.EXIT_USAGE);
-        assertThat(err.toString()).contains("Did you mean: regentctl list?");
+        assertThat(err.toString()).contains("Did you mean: regentctl list");
     }
 
     @Test

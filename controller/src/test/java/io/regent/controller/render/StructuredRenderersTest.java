@@ -25,7 +25,7 @@ class StructuredRenderersTest {
         assertThat(rows).hasSize(3);
         assertThat(rows.get(0)).containsExactlyEntriesOf(ordered(
                 "scope", "demo", "id", 1, "name", "node1", "role", "primary", "status", "running", "upstream", null,
-                "location", "default", "priority", 100, "timeline", 1, "lsn_lag", null, "lsn_lag_bytes", null,
+                "streams_from", null, "location", "default", "priority", 100, "timeline", 1, "lsn_lag", null, "lsn_lag_bytes", null,
                 "connection_string", "postgres://127.0.0.1:5432/postgres"));
         assertThat(rows.get(1)).containsEntry("upstream", "node1").containsEntry("lsn_lag", "2.0 kB")
                 .containsEntry("lsn_lag_bytes", 2048);

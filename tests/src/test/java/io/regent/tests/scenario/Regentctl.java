@@ -15,6 +15,32 @@ final class Regentctl {
     private Regentctl() {
     }
 
+    /** What one run printed and its exit code. */
+    record Result(int exitCode, String out, String err) {
+    }
+
+    /** Runs to the end whatever the exit code; stdin is empty and not a terminal. */
+    static Result exec(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx64m", "-XX:TieredStopAtLevel=1", "-jar", JAR));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        java.util.concurrent.CompletableFuture<byte[]> err = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return process.getErrorStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        });
+        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("regentctl did not finish within 30 s");
+        }
+        return new Result(process.exitValue(), out, new String(err.join(), StandardCharsets.UTF_8));
+    }
+
     /** Standard output of a successful run; a non-zero exit fails with what it printed on stderr. */
     static String run(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -1,6 +1,7 @@
 package io.regent.common.store.etcd;
 
 import io.etcd.jetcd.Client;
+import io.regent.common.store.ClusterAdmin;
 import io.regent.common.store.ClusterReader;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.store.KeyLayout;
@@ -29,6 +30,13 @@ public final class EtcdStores {
     public static ClusterReader reader(List<String> endpoints, KeyLayout keys, Duration requestTimeout) {
         return new EtcdClusterStore(client(endpoints, requestTimeout), keys, null, Duration.ofSeconds(1), requestTimeout,
                 MonotonicClock.SYSTEM);
+    }
+
+    /** The operator's read-write access to one cluster's keys, for regentctl. */
+    public static ClusterAdmin admin(List<String> endpoints, KeyLayout keys, Duration requestTimeout) {
+        Client client = client(endpoints, requestTimeout);
+        return new EtcdClusterAdmin(client, keys, requestTimeout,
+                new EtcdClusterStore(client, keys, null, Duration.ofSeconds(1), requestTimeout, MonotonicClock.SYSTEM));
     }
 
     private static Client client(List<String> endpoints, Duration requestTimeout) {
