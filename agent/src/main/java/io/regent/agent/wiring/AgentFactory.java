@@ -1,5 +1,7 @@
 package io.regent.agent.wiring;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.regent.agent.api.RestServer;
 import io.regent.agent.ha.DecisionExecutor;
@@ -12,6 +14,7 @@ import io.regent.agent.postgres.PgConnections;
 import io.regent.agent.postgres.PgCtlPostgresControl;
 import io.regent.agent.postgres.PostgresControl;
 import io.regent.agent.postgres.ProcessRunner;
+import io.regent.agent.status.NodeMetrics;
 import io.regent.agent.status.NodeStatus;
 import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.HaConfig;
@@ -77,7 +80,15 @@ public class AgentFactory {
 
     @Singleton
     StatusBoard board(NodeConfig node) {
-        return new StatusBoard(NodeStatus.starting(node.scope(), node.name()));
+        return new StatusBoard(NodeStatus.starting(node.scope(), node.name()), node.bootstrap().dcs());
+    }
+
+    /** The agent's metrics, fed by every cycle the loop publishes; served on {@code GET /metrics}. */
+    @Singleton
+    PrometheusMeterRegistry metrics(StatusBoard board, MonotonicClock clock) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        NodeMetrics.bind(registry, board, clock);
+        return registry;
     }
 
     @Singleton
