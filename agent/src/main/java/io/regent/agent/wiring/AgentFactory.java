@@ -17,8 +17,10 @@ import io.regent.agent.postgres.ProcessRunner;
 import io.regent.agent.status.NodeMetrics;
 import io.regent.agent.status.NodeStatus;
 import io.regent.agent.status.StatusBoard;
+import io.regent.common.config.Credentials;
 import io.regent.common.config.HaConfig;
 import io.regent.common.config.NodeConfig;
+import io.regent.common.config.Secret;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.store.KeyLayout;
 import io.regent.common.store.etcd.EtcdStores;
@@ -26,6 +28,8 @@ import io.regent.common.time.MonotonicClock;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Assembles the agent from its {@link NodeConfig}. The only class with DI annotations: everything it
@@ -35,6 +39,8 @@ import java.time.Duration;
 public class AgentFactory {
 
     private static final Duration JOB_BACKOFF = Duration.ofSeconds(5);
+    static final String RESTAPI_USERNAME_ENV = "REGENT_RESTAPI_USERNAME";
+    static final String RESTAPI_PASSWORD_ENV = "REGENT_RESTAPI_PASSWORD";
 
     @Singleton
     MonotonicClock clock() {
@@ -103,8 +109,23 @@ public class AgentFactory {
     }
 
     @Singleton
-    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock) {
-        return new RestServer(node.restapi().listen(), board, clock);
+    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics) {
+        return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(System.getenv()),
+                metrics);
+    }
+
+    /**
+     * Basic-auth credentials for the REST API's unsafe methods, from {@value #RESTAPI_USERNAME_ENV} and
+     * {@value #RESTAPI_PASSWORD_ENV} (Patroni's {@code PATRONI_RESTAPI_USERNAME/PASSWORD}); none when
+     * either is unset. Interim: {@code restapi.authentication} in the YAML file belongs in {@code ConfigLoader}.
+     */
+    static Optional<Credentials> restApiAuthentication(Map<String, String> environment) {
+        String username = environment.get(RESTAPI_USERNAME_ENV);
+        String password = environment.get(RESTAPI_PASSWORD_ENV);
+        if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Credentials(username, Secret.of(password)));
     }
 
     @Singleton
