@@ -25,10 +25,11 @@ final class HealthChecks {
 
     /**
      * {@code /primary}: this node holds the leader key, runs as primary, and its lease is still valid on
-     * the monotonic clock at the time of the request (nobody else can have been promoted yet).
+     * the monotonic clock at the time of the request (nobody else can have been promoted yet). Tag filters
+     * are ignored here, as Patroni ignores them on the leader's endpoints.
      */
     boolean primary(LoopSnapshot s, HealthQuery q, long nowNanos) {
-        return isWritableLeader(s.status(), nowNanos) && tagsMatch(q);
+        return isWritableLeader(s.status(), nowNanos);
     }
 
     /**
@@ -42,7 +43,7 @@ final class HealthChecks {
         return isStreamingStandby(status) && withinLag(s, q) && tagsMatch(q);
     }
 
-    /** {@code /read-only}: the writable leader or a healthy replica (same filters as {@code /replica}). */
+    /** {@code /read-only}: the writable leader, or a healthy replica (with the filters of {@code /replica}). */
     boolean readOnly(LoopSnapshot s, HealthQuery q, long nowNanos) {
         return primary(s, q, nowNanos) || replica(s, q);
     }

@@ -91,8 +91,10 @@ public class AgentFactory {
 
     /** The agent's metrics, fed by every cycle the loop publishes; served on {@code GET /metrics}. */
     @Singleton
-    PrometheusMeterRegistry metrics(StatusBoard board, MonotonicClock clock) {
+    PrometheusMeterRegistry metrics(NodeConfig node, StatusBoard board, MonotonicClock clock) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // as Patroni labels its metrics, so one Prometheus can scrape every member of every cluster
+        registry.config().commonTags("scope", node.scope(), "name", node.name());
         NodeMetrics.bind(registry, board, clock);
         return registry;
     }

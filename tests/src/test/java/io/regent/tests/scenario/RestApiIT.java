@@ -20,7 +20,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,6 +49,8 @@ class RestApiIT {
     /** A line of Prometheus' text format: {@code name{label="value",…} value}. */
     private static final Pattern SAMPLE = Pattern.compile(
             "[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"([^\"\\\\]|\\\\.)*\",?)*})? (NaN|[+-]Inf|[-+]?[0-9.]+([eE][-+]?[0-9]+)?)");
+
+    private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
 
     @RegisterExtension
     @Order(1)
@@ -258,7 +262,10 @@ class RestApiIT {
         throw new AssertionError("no member " + name + " in " + cluster);
     }
 
-    /** {@code GET /metrics}, every line checked against the text format, samples by name and labels. */
+    /**
+     * {@code GET /metrics}, every line checked against the text format and for the {@code scope} and
+     * {@code name} labels; samples keyed by name and their other labels ({@code regent_role{role="primary"}}).
+     */
     private static Map<String, Double> metrics(AgentProcess node) throws Exception {
         HttpResponse<String> answer = send("GET", node, "/metrics", null);
         assertThat(answer.statusCode()).isEqualTo(200);
@@ -268,10 +275,22 @@ class RestApiIT {
             if (line.isBlank() || line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
                 continue;
             }
-            assertThat(line).as("a sample line of /metrics").matches(SAMPLE);
-            assertThat(line).startsWith("regent_");
+            assertThat(line).as("a sample line of /metrics").matches(SAMPLE).startsWith("regent_");
             int space = line.lastIndexOf(' ');
-            samples.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            String series = line.substring(0, space);
+            int brace = series.indexOf('{');
+            String name = brace < 0 ? series : series.substring(0, brace);
+            Map<String, String> labels = new LinkedHashMap<>();
+            Matcher label = LABEL.matcher(brace < 0 ? "" : series.substring(brace));
+            while (label.find()) {
+                labels.put(label.group(1), label.group(2));
+            }
+            assertThat(labels).as("labels of %s", series).containsEntry("name", node.name()).containsEntry("scope", cluster.scope());
+            labels.remove("name");
+            labels.remove("scope");
+            String key = labels.isEmpty() ? name : name + labels.entrySet().stream()
+                    .map(e -> e.getKey() + "=\"" + e.getValue() + "\"").collect(Collectors.joining(",", "{", "}"));
+            samples.put(key, Double.parseDouble(line.substring(space + 1)));
         }
         return samples;
     }
