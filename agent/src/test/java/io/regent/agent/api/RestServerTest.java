@@ -15,6 +15,7 @@ import io.regent.common.model.Tags;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.HttpException;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -48,6 +49,7 @@ class RestServerTest {
     /** Endpoints that exercise the infrastructure the action routes will use. */
     private static final Routes PROBES = router -> {
         router.route(HttpMethod.POST, "/echo").handler(ctx -> ctx.response().end(JsonBodies.object(ctx).encode()));
+        router.route(HttpMethod.GET, "/busy").handler(ctx -> ctx.fail(new HttpException(503, "switchover in progress")));
         router.route(HttpMethod.GET, "/boom").handler(ctx -> {
             throw new IllegalStateException("secret detail");
         });
@@ -163,6 +165,13 @@ class RestServerTest {
         HttpResponse<String> oversized = send("POST", openUrl + "/echo", "{\"x\":\"" + "a".repeat(100_000) + "\"}");
         assertThat(oversized.statusCode()).isEqualTo(400);
         assertThat(oversized.body()).contains("larger than");
+    }
+
+    @Test
+    void a_handler_that_fails_with_a_status_gets_that_status_and_its_message() throws Exception {
+        HttpResponse<String> answer = send("GET", openUrl + "/busy", null);
+        assertThat(answer.statusCode()).isEqualTo(503);
+        assertThat(answer.body()).isEqualTo("switchover in progress\n");
     }
 
     @Test
