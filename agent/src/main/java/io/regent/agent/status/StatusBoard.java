@@ -5,13 +5,17 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The latest {@link LoopSnapshot}: written by the HA loop once per cycle, read by anyone (REST handlers,
  * metrics). Subscribers are called on the loop thread right after each publication; they must be quick
- * and must not throw (a subscriber that throws is logged nowhere and skipped).
+ * and should not throw (a subscriber that throws is logged and skipped: it cannot stop the loop).
  */
 public final class StatusBoard {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StatusBoard.class);
 
     private final AtomicReference<LoopSnapshot> current;
     private final List<Consumer<LoopSnapshot>> subscribers = new CopyOnWriteArrayList<>();
@@ -37,6 +41,7 @@ public final class StatusBoard {
                 subscriber.accept(snapshot);
             } catch (RuntimeException e) {
                 // a metrics hiccup must never stop the HA loop
+                LOG.warn("status subscriber failed: {}", e.toString());
             }
         }
     }
