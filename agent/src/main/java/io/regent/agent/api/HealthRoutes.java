@@ -54,7 +54,7 @@ final class HealthRoutes implements Routes {
         LoopSnapshot snapshot = board.snapshot();
         ctx.response().setStatusCode(check.healthy(snapshot, query, clock.nanos()) ? 200 : 503);
         if (ctx.request().method() == HttpMethod.GET) {
-            ctx.response().putHeader("Content-Type", "application/json").end(StatusJson.of(snapshot.status()).encode());
+            ctx.response().putHeader("Content-Type", "application/json").end(StatusJson.of(snapshot).encode());
         } else {
             ctx.response().end();
         }

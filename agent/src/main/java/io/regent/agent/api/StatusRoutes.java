@@ -20,7 +20,7 @@ final class StatusRoutes implements Routes {
 
     @Override
     public void register(Router router) {
-        router.route(HttpMethod.GET, "/patroni").handler(ctx -> json(ctx, 200, StatusJson.of(board.current()).encode()));
+        router.route(HttpMethod.GET, "/patroni").handler(ctx -> json(ctx, 200, StatusJson.of(board.snapshot()).encode()));
         router.route(HttpMethod.GET, "/cluster").handler(ctx -> {
             LoopSnapshot s = board.snapshot();
             json(ctx, 200, ClusterJson.cluster(s.status().scope(), s.view()).encode());

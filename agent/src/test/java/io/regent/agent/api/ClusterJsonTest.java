@@ -71,4 +71,19 @@ class ClusterJsonTest {
         assertThat(config).isEqualTo(new JsonObject().put("ttl", 30).put("loop_wait", 10).put("retry_timeout", 10)
                 .put("maximum_lag_on_failover", 1_048_576L).put("primary_start_timeout", 10).put("pause", true));
     }
+
+    @Test
+    void the_node_status_says_when_the_cluster_is_unlocked_or_paused_as_patroni_does() {
+        io.regent.common.model.ClusterView locked = Snapshots.view(true, Optional.empty());
+        JsonObject paused = StatusJson.of(Snapshots.cycle(Snapshots.primary().status(), locked));
+        assertThat(paused.getBoolean("pause")).isTrue();
+        assertThat(paused.containsKey("cluster_unlocked")).isFalse();
+        io.regent.common.model.ClusterView unlocked = new io.regent.common.model.ClusterView(1, locked.initialize(),
+                Optional.empty(), locked.members(), locked.config(), locked.optime(), locked.leaderLocation(), locked.history(),
+                locked.problems(), Optional.empty(), false);
+        JsonObject json = StatusJson.of(Snapshots.cycle(Snapshots.replica(0).status(), unlocked));
+        assertThat(json.getBoolean("cluster_unlocked")).isTrue();
+        assertThat(json.containsKey("pause")).isFalse();
+        assertThat(StatusJson.of(Snapshots.starting()).containsKey("cluster_unlocked")).as("before the first cycle").isFalse();
+    }
 }
