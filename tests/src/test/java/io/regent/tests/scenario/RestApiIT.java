@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.regent.tests.fixture.AgentProcess;
 import io.regent.tests.fixture.EtcdServerExtension;
 import io.regent.tests.fixture.RegentCluster;
+import io.regent.tests.fixture.Timing;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -308,7 +309,7 @@ class RestApiIT {
 
     private static HttpResponse<String> send(String method, AgentProcess node, String path, String body)
             throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(node.apiUrl() + path)).timeout(Duration.ofSeconds(5))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(node.apiUrl() + path)).timeout(Timing.scaled(Duration.ofSeconds(10)))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json")
                 .build();
