@@ -1,59 +1,60 @@
 package io.regent.agent.api;
 
-import io.regent.agent.status.NodeStatus;
+import io.regent.agent.status.LoopSnapshot;
 import io.regent.agent.status.StatusBoard;
-import io.regent.common.model.PgState;
-import io.regent.common.model.Role;
 import io.regent.common.time.MonotonicClock;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.util.List;
-import java.util.function.Predicate;
 
 /**
  * Patroni-compatible health checks: the status code is the answer (200 yes, 503 no). GET carries the
  * node status as a body; HEAD and OPTIONS (HAProxy's {@code option httpchk OPTIONS /primary}) do not.
+ * A query parameter that cannot be understood ({@code ?lag=abc}) is a 400.
  */
-final class HealthRoutes {
+final class HealthRoutes implements Routes {
+
+    private interface Check {
+        boolean healthy(LoopSnapshot snapshot, HealthQuery query, long nowNanos);
+    }
 
     private final StatusBoard board;
     private final MonotonicClock clock;
+    private final HealthChecks checks;
 
-    HealthRoutes(StatusBoard board, MonotonicClock clock) {
+    HealthRoutes(StatusBoard board, MonotonicClock clock, HealthChecks checks) {
         this.board = board;
         this.clock = clock;
+        this.checks = checks;
     }
 
-    void register(Router router) {
-        check(router, List.of("/", "/primary", "/leader", "/master", "/read-write"), this::isWritableLeader);
-        check(router, List.of("/replica"), HealthRoutes::isStreamingStandby);
-        check(router, List.of("/health"), status -> status.state() == PgState.RUNNING);
+    @Override
+    public void register(Router router) {
+        check(router, List.of("/", "/primary", "/leader", "/master", "/read-write"), checks::primary);
+        check(router, List.of("/replica"), (s, q, now) -> checks.replica(s, q));
+        check(router, List.of("/read-only"), checks::readOnly);
+        check(router, List.of("/sync", "/synchronous"), (s, q, now) -> checks.synchronous(s, q));
+        check(router, List.of("/async", "/asynchronous"), (s, q, now) -> checks.asynchronous(s, q));
+        check(router, List.of("/health"), (s, q, now) -> checks.health(s));
+        check(router, List.of("/liveness"), (s, q, now) -> checks.liveness(s, now));
+        check(router, List.of("/readiness"), checks::readiness);
     }
 
-    /** The leader, running, and its lease certainly still valid: nobody else can have been promoted. */
-    private boolean isWritableLeader(NodeStatus status) {
-        return status.leader() && status.role() == Role.PRIMARY && status.state() == PgState.RUNNING
-                && status.leaseValidUntilNanos() - clock.nanos() > 0;
-    }
-
-    private static boolean isStreamingStandby(NodeStatus status) {
-        return status.role() == Role.REPLICA && status.state() == PgState.RUNNING && status.streaming();
-    }
-
-    private void check(Router router, List<String> paths, Predicate<NodeStatus> healthy) {
+    private void check(Router router, List<String> paths, Check check) {
         for (String path : paths) {
             for (HttpMethod method : List.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS)) {
-                router.route(method, path).handler(ctx -> answer(ctx, healthy));
+                router.route(method, path).handler(ctx -> answer(ctx, check));
             }
         }
     }
 
-    private void answer(RoutingContext ctx, Predicate<NodeStatus> healthy) {
-        NodeStatus status = board.current();
-        ctx.response().setStatusCode(healthy.test(status) ? 200 : 503);
+    private void answer(RoutingContext ctx, Check check) {
+        HealthQuery query = HealthQuery.parse(ctx.queryParams());
+        LoopSnapshot snapshot = board.snapshot();
+        ctx.response().setStatusCode(check.healthy(snapshot, query, clock.nanos()) ? 200 : 503);
         if (ctx.request().method() == HttpMethod.GET) {
-            ctx.response().putHeader("Content-Type", "application/json").end(StatusJson.of(status).encode());
+            ctx.response().putHeader("Content-Type", "application/json").end(StatusJson.of(snapshot).encode());
         } else {
             ctx.response().end();
         }

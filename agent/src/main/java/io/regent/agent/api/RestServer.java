@@ -1,33 +1,59 @@
 package io.regent.agent.api;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.regent.agent.status.StatusBoard;
+import io.regent.common.config.Credentials;
 import io.regent.common.config.HostPort;
+import io.regent.common.model.Tags;
 import io.regent.common.time.MonotonicClock;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The agent's HTTP API on Vert.x. Handlers only read the {@link StatusBoard}; they never query
  * PostgreSQL or etcd while a load balancer waits.
+ *
+ * <p>The router, in order: basic authentication of unsafe methods (when configured), reading the body
+ * of unsafe requests (bounded by {@link JsonBodies#MAX_BYTES}), the endpoints, and {@link Failures} for
+ * whatever goes wrong. So an unsafe request without valid credentials is a 401 before it can be a 404
+ * or a 405, and a handler only has to throw {@link BadRequestException} to answer 400.
  */
 public final class RestServer implements AutoCloseable {
 
     private enum Lifecycle { NEW, STARTED, CLOSED }
 
     private final HostPort listen;
-    private final StatusBoard board;
-    private final MonotonicClock clock;
+    private final List<Routes> endpoints;
+    private final Optional<Credentials> authentication;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
     private Vertx vertx;
 
-    public RestServer(HostPort listen, StatusBoard board, MonotonicClock clock) {
+    /**
+     * @param tags           this member's tags, for the health checks' {@code tag_<key>=<value>} filters
+     * @param authentication username and password unsafe methods require; empty for none
+     */
+    public RestServer(HostPort listen, StatusBoard board, MonotonicClock clock, Tags tags,
+                      Optional<Credentials> authentication, PrometheusMeterRegistry metrics) {
+        this(listen, authentication, List.of(
+                new HealthRoutes(board, clock, new HealthChecks(tags)),
+                new StatusRoutes(board),
+                new MetricsRoutes(metrics)));
+    }
+
+    /** The server with the given endpoints behind the authentication, body and failure handling. */
+    RestServer(HostPort listen, Optional<Credentials> authentication, List<Routes> endpoints) {
         this.listen = listen;
-        this.board = board;
-        this.clock = clock;
+        this.authentication = authentication;
+        this.endpoints = List.copyOf(endpoints);
     }
 
     public void start() {
@@ -35,11 +61,8 @@ public final class RestServer implements AutoCloseable {
             throw new IllegalStateException("REST server cannot be started twice");
         }
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1));
-        Router router = Router.router(vertx);
-        new HealthRoutes(board, clock).register(router);
-        new StatusRoutes(board).register(router);
         try {
-            HttpServer server = vertx.createHttpServer().requestHandler(router)
+            HttpServer server = vertx.createHttpServer().requestHandler(router(vertx))
                     .listen(listen.port(), listen.host())
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             if (server.actualPort() != listen.port()) {
@@ -49,6 +72,27 @@ public final class RestServer implements AutoCloseable {
             close();
             throw new IllegalStateException("cannot listen on " + listen + ": " + rootMessage(e), e);
         }
+    }
+
+    private Router router(Vertx vertx) {
+        Router router = Router.router(vertx);
+        // catch-all routes that match every method: a route restricted to some methods would turn a GET
+        // of an unknown path into a 405
+        authentication.ifPresent(credentials -> router.route().handler(new BasicAuth(credentials)));
+        Handler<RoutingContext> bodies = BodyHandler.create(false).setBodyLimit(JsonBodies.MAX_BYTES);
+        router.route().handler(ctx -> {
+            if (BasicAuth.UNSAFE.contains(ctx.request().method())) {
+                bodies.handle(ctx);
+            } else {
+                ctx.next();
+            }
+        });
+        endpoints.forEach(routes -> routes.register(router));
+        router.route().failureHandler(Failures::handle);
+        router.errorHandler(404, ctx -> Failures.text(ctx, 404, Failures.messageFor(404)));
+        router.errorHandler(405, ctx -> Failures.text(ctx, 405, Failures.messageFor(405)));
+        router.errorHandler(500, Failures::handle);
+        return router;
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,9 +1,10 @@
 package io.regent.agent.api;
 
+import io.regent.agent.status.LoopSnapshot;
 import io.regent.agent.status.NodeStatus;
 import io.vertx.core.json.JsonObject;
 
-/** This node's status in the shape Patroni's {@code GET /patroni} uses, plus flat fields for scripts. */
+/** This node's status in the shape Patroni's {@code GET /patroni} and health checks use, plus flat fields for scripts. */
 final class StatusJson {
 
     static final String VERSION = StatusJson.class.getPackage().getImplementationVersion() == null
@@ -29,6 +30,21 @@ final class StatusJson {
                 .put("patroni", new JsonObject().put("version", VERSION).put("scope", status.scope()).put("name", status.name()));
         if (status.xlogLocation() != null) {
             json.put("xlog", new JsonObject().put("location", status.xlogLocation()));
+        }
+        return json;
+    }
+
+    /**
+     * {@link #of(NodeStatus)} plus what Patroni adds from the cluster view: {@code cluster_unlocked} while
+     * no member holds the leader key, {@code pause} in maintenance mode.
+     */
+    static JsonObject of(LoopSnapshot snapshot) {
+        JsonObject json = of(snapshot.status());
+        if (snapshot.cycled() && !snapshot.view().hasLeader()) {
+            json.put("cluster_unlocked", true);
+        }
+        if (snapshot.view().paused()) {
+            json.put("pause", true);
         }
         return json;
     }

@@ -4,6 +4,7 @@ import io.regent.agent.postgres.LocalProbe;
 import io.regent.agent.postgres.PgProbe;
 import io.regent.agent.postgres.PostgresControl;
 import io.regent.agent.postgres.Upstream;
+import io.regent.agent.status.LoopSnapshot;
 import io.regent.agent.status.NodeStatus;
 import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.HaConfig;
@@ -102,6 +103,7 @@ public final class HaLoop implements AutoCloseable {
 
     /** One cycle; never throws, returns the settings in force for the wait that follows. */
     HaConfig cycle() {
+        long started = clock.nanos();
         boolean reachable = refreshFromStore();
         ensureWatch(reachable);
         ClusterView view = lastView;
@@ -122,7 +124,8 @@ public final class HaLoop implements AutoCloseable {
             LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
             LOG.debug("failure detail", e);
         }
-        board.publish(status(view, local, decision));
+        board.publish(LoopSnapshot.ofCycle(status(view, local, decision), view, config,
+                decision.getClass().getSimpleName(), Duration.ofNanos(clock.nanos() - started)));
         if (decision instanceof Decision.AcquireAndPromote || decision instanceof Decision.StepDown) {
             // the role just changed: look again now, so /primary and the member key say so without waiting loop_wait
             signal.wake();

@@ -1,5 +1,7 @@
 package io.regent.agent.wiring;
 
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.regent.agent.api.RestServer;
 import io.regent.agent.ha.DecisionExecutor;
@@ -12,10 +14,13 @@ import io.regent.agent.postgres.PgConnections;
 import io.regent.agent.postgres.PgCtlPostgresControl;
 import io.regent.agent.postgres.PostgresControl;
 import io.regent.agent.postgres.ProcessRunner;
+import io.regent.agent.status.NodeMetrics;
 import io.regent.agent.status.NodeStatus;
 import io.regent.agent.status.StatusBoard;
+import io.regent.common.config.Credentials;
 import io.regent.common.config.HaConfig;
 import io.regent.common.config.NodeConfig;
+import io.regent.common.config.Secret;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.store.KeyLayout;
 import io.regent.common.store.etcd.EtcdStores;
@@ -23,6 +28,8 @@ import io.regent.common.time.MonotonicClock;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Assembles the agent from its {@link NodeConfig}. The only class with DI annotations: everything it
@@ -32,6 +39,8 @@ import java.time.Duration;
 public class AgentFactory {
 
     private static final Duration JOB_BACKOFF = Duration.ofSeconds(5);
+    static final String RESTAPI_USERNAME_ENV = "REGENT_RESTAPI_USERNAME";
+    static final String RESTAPI_PASSWORD_ENV = "REGENT_RESTAPI_PASSWORD";
 
     @Singleton
     MonotonicClock clock() {
@@ -77,7 +86,17 @@ public class AgentFactory {
 
     @Singleton
     StatusBoard board(NodeConfig node) {
-        return new StatusBoard(NodeStatus.starting(node.scope(), node.name()));
+        return new StatusBoard(NodeStatus.starting(node.scope(), node.name()), node.bootstrap().dcs());
+    }
+
+    /** The agent's metrics, fed by every cycle the loop publishes; served on {@code GET /metrics}. */
+    @Singleton
+    PrometheusMeterRegistry metrics(NodeConfig node, StatusBoard board, MonotonicClock clock) {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        // as Patroni labels its metrics, so one Prometheus can scrape every member of every cluster
+        registry.config().commonTags("scope", node.scope(), "name", node.name());
+        NodeMetrics.bind(registry, board, clock);
+        return registry;
     }
 
     @Singleton
@@ -94,8 +113,23 @@ public class AgentFactory {
     }
 
     @Singleton
-    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock) {
-        return new RestServer(node.restapi().listen(), board, clock);
+    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics) {
+        return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(System.getenv()),
+                metrics);
+    }
+
+    /**
+     * Basic-auth credentials for the REST API's unsafe methods, from {@value #RESTAPI_USERNAME_ENV} and
+     * {@value #RESTAPI_PASSWORD_ENV} (Patroni's {@code PATRONI_RESTAPI_USERNAME/PASSWORD}); none when
+     * either is unset. Interim: {@code restapi.authentication} in the YAML file belongs in {@code ConfigLoader}.
+     */
+    static Optional<Credentials> restApiAuthentication(Map<String, String> environment) {
+        String username = environment.get(RESTAPI_USERNAME_ENV);
+        String password = environment.get(RESTAPI_PASSWORD_ENV);
+        if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Credentials(username, Secret.of(password)));
     }
 
     @Singleton
