@@ -114,20 +114,20 @@ public class AgentFactory {
 
     @Singleton
     RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics) {
-        return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(System.getenv()),
+        return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(node, System.getenv()),
                 metrics);
     }
 
     /**
-     * Basic-auth credentials for the REST API's unsafe methods, from {@value #RESTAPI_USERNAME_ENV} and
-     * {@value #RESTAPI_PASSWORD_ENV} (Patroni's {@code PATRONI_RESTAPI_USERNAME/PASSWORD}); none when
-     * either is unset. Interim: {@code restapi.authentication} in the YAML file belongs in {@code ConfigLoader}.
+     * Basic-auth credentials for the REST API's unsafe methods: {@code restapi.authentication}, or
+     * {@value #RESTAPI_USERNAME_ENV} and {@value #RESTAPI_PASSWORD_ENV} (Patroni's
+     * {@code PATRONI_RESTAPI_USERNAME/PASSWORD}), which win when both are set; none otherwise.
      */
-    static Optional<Credentials> restApiAuthentication(Map<String, String> environment) {
+    static Optional<Credentials> restApiAuthentication(NodeConfig node, Map<String, String> environment) {
         String username = environment.get(RESTAPI_USERNAME_ENV);
         String password = environment.get(RESTAPI_PASSWORD_ENV);
         if (username == null || username.isEmpty() || password == null || password.isEmpty()) {
-            return Optional.empty();
+            return node.restapi().credentials();
         }
         return Optional.of(new Credentials(username, Secret.of(password)));
     }

@@ -122,6 +122,9 @@ public final class ConfigLoader {
         required("restapi", config.restapi());
         required("restapi.listen", config.restapi().listen());
         required("restapi.connect_address", config.restapi().connectAddress());
+        if (config.restapi().authentication() != null) {
+            credentials("restapi.authentication", config.restapi().authentication());
+        }
         PostgresConfig pg = config.postgresql();
         required("postgresql", pg);
         required("postgresql.listen", pg.listen());
