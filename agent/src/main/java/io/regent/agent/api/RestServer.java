@@ -5,6 +5,7 @@ import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.Credentials;
 import io.regent.common.config.HostPort;
 import io.regent.common.model.Tags;
+import io.regent.common.store.ClusterStore;
 import io.regent.common.time.MonotonicClock;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -42,11 +43,12 @@ public final class RestServer implements AutoCloseable {
      * @param authentication username and password unsafe methods require; empty for none
      */
     public RestServer(HostPort listen, StatusBoard board, MonotonicClock clock, Tags tags,
-                      Optional<Credentials> authentication, PrometheusMeterRegistry metrics) {
+                      Optional<Credentials> authentication, PrometheusMeterRegistry metrics, ClusterStore store) {
         this(listen, authentication, List.of(
                 new HealthRoutes(board, clock, new HealthChecks(tags)),
                 new StatusRoutes(board),
-                new MetricsRoutes(metrics)));
+                new MetricsRoutes(metrics),
+                new ActionRoutes(board, store, java.time.Instant::now)));
     }
 
     /** The server with the given endpoints behind the authentication, body and failure handling. */

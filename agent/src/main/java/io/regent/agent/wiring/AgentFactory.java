@@ -113,9 +113,9 @@ public class AgentFactory {
     }
 
     @Singleton
-    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics) {
+    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics, ClusterStore store) {
         return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(node, System.getenv()),
-                metrics);
+                metrics, store);
     }
 
     /**

@@ -9,8 +9,14 @@ import io.regent.tests.fixture.EtcdServerExtension;
 import io.regent.tests.fixture.RegentCluster;
 import io.regent.tests.fixture.SplitBrainChecker;
 import io.regent.tests.fixture.Writer;
+import io.regent.tests.fixture.Timing;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,11 +28,13 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A planned switchover under a continuous writer: the leader hands over to the candidate, restarts
- * once as its standby (no rewind), the other standby follows without a restart, and no acknowledged
- * write is lost, since the candidate takes over only with the old leader's last WAL.
+ * Switchover and manual failover as an operator drives them (regentctl and the REST API). A planned
+ * switchover under a continuous writer: the leader hands over to the candidate, restarts once as its
+ * standby (no rewind), the other standby follows without a restart, and no acknowledged write is lost,
+ * since the candidate takes over only with the old leader's last WAL. Every impossible request is
+ * refused with its reason; a scheduled one fires at its time or is cancelled.
  */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 6, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SwitchoverIT {
 
@@ -55,7 +63,8 @@ class SwitchoverIT {
             writer.awaitAcknowledged(50, Failover.REPLICATION);
 
             long requested = System.nanoTime();
-            requestSwitchover(old, candidate);
+            String said = Regentctl.run(ctl("switchover", "--leader", old.name(), "--candidate", candidate.name(), "--force"));
+            assertThat(said).contains("Success").contains(candidate.name());
 
             AgentProcess primary = Failover.awaitNewPrimary(cluster, old, Duration.ofSeconds(30));
             Duration toPrimary = since(requested);
@@ -85,7 +94,33 @@ class SwitchoverIT {
 
     @Test
     @Order(2)
-    void aRequestNamingAnUnknownMemberIsDroppedAndTheLeaderStays() throws Exception {
+    void everyImpossibleRequestIsRefusedWithItsReasonAndChangesNothing() throws Exception {
+        AgentProcess leader = Failover.awaitSteadyCluster(cluster);
+        AgentProcess standby = Failover.othersThan(cluster, leader).get(0);
+
+        assertRefused(post(leader, "/switchover", "{\"leader\": \"" + leader.name() + "\", \"candidate\": \"node9\"}"),
+                412, "no member named node9");
+        assertRefused(post(leader, "/switchover", "{\"leader\": \"" + standby.name() + "\"}"), 412, "is not the leader");
+        assertRefused(post(leader, "/switchover", "{\"leader\": \"" + leader.name() + "\", \"candidate\": \"" + leader.name()
+                + "\"}"), 412, "is already the leader");
+        assertRefused(post(leader, "/switchover", "{\"leader\": \"" + leader.name() + "\", \"scheduled_at\": \"2001-01-01T00:00:00Z\"}"),
+                412, "not in the future");
+        assertRefused(post(standby, "/failover", "{\"candidate\": \"" + leader.name() + "\"}"), 412, "is already the leader");
+        assertRefused(post(leader, "/switchover", "{\"candidate\": \"" + standby.name() + "\"}"), 400, "leader is required");
+        assertRefused(post(leader, "/switchover", "{\"leader\": "), 400, "malformed JSON");
+        assertRefused(post(leader, "/switchover", "{\"leader\": \"" + leader.name() + "\", \"scheduled_at\": \"tomorrow\"}"),
+                400, "scheduled_at");
+        Regentctl.Result unknown = Regentctl.exec(ctl("switchover", "--leader", leader.name(), "--candidate", "node9", "--force"));
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.err() + unknown.out()).contains("node9");
+
+        assertThat(failoverKey()).as("nothing was recorded").isEmpty();
+        assertThat(cluster.leaderKey()).contains(leader.name());
+    }
+
+    @Test
+    @Order(3)
+    void aRequestWrittenByHandThatCannotBeDoneIsDroppedAndTheLeaderStays() throws Exception {
         AgentProcess leader = Failover.awaitSteadyCluster(cluster);
 
         etcd.etcdctl("put", cluster.keyPrefix() + "failover", "{\"leader\": \"" + leader.name() + "\", \"member\": \"node9\"}");
@@ -96,9 +131,66 @@ class SwitchoverIT {
         assertThat(leader.logTail(200)).contains("cannot hand over to node9: no member named node9");
     }
 
-    private static void requestSwitchover(AgentProcess leader, AgentProcess candidate) {
-        etcd.etcdctl("put", cluster.keyPrefix() + "failover",
-                "{\"leader\": \"" + leader.name() + "\", \"member\": \"" + candidate.name() + "\"}");
+    @Test
+    @Order(4)
+    void aScheduledSwitchoverCanBeCancelledAndAnotherFiresAtItsTime() throws Exception {
+        AgentProcess leader = Failover.awaitSteadyCluster(cluster);
+        AgentProcess candidate = Failover.othersThan(cluster, leader).get(0);
+        Failover.awaitEachStreaming(leader, Failover.othersThan(cluster, leader), System.nanoTime(), Duration.ofSeconds(30));
+
+        HttpResponse<String> far = post(leader, "/switchover", "{\"leader\": \"" + leader.name() + "\", \"scheduled_at\": \""
+                + Instant.now().plusSeconds(3600) + "\"}");
+        assertThat(far.statusCode()).as(far.body()).isEqualTo(202);
+        assertThat(Regentctl.run(ctl("list"))).contains("Switchover scheduled");
+        assertRefused(post(leader, "/failover", "{\"candidate\": \"" + candidate.name() + "\"}"), 412, "already scheduled");
+        String cancelled = Regentctl.run(ctl("switchover", "--cancel"));
+        assertThat(cancelled).containsIgnoringCase("cancel");
+        Failover.await("the cancelled request is gone", Duration.ofSeconds(10), () -> failoverKey().isEmpty());
+
+        Instant at = Instant.now().plusSeconds(6);
+        HttpResponse<String> soon = post(leader, "/switchover", "{\"leader\": \"" + leader.name() + "\", \"candidate\": \""
+                + candidate.name() + "\", \"scheduled_at\": \"" + at + "\"}");
+        assertThat(soon.statusCode()).as(soon.body()).isEqualTo(202);
+        assertThat(cluster.leaderKey()).as("not before its time").contains(leader.name());
+
+        AgentProcess primary = Failover.awaitNewPrimary(cluster, leader, Duration.ofSeconds(40));
+        assertThat(primary.name()).isEqualTo(candidate.name());
+        assertThat(Instant.now()).as("it fired at its time, not before").isAfter(at);
+        Failover.assertConverged(cluster, primary, Failover.othersThan(cluster, primary), Duration.ofSeconds(30));
+    }
+
+    @Test
+    @Order(5)
+    void aManualFailoverPromotesTheNamedStandby() throws Exception {
+        AgentProcess leader = Failover.awaitSteadyCluster(cluster);
+        List<AgentProcess> standbys = Failover.othersThan(cluster, leader);
+        Failover.awaitEachStreaming(leader, standbys, System.nanoTime(), Duration.ofSeconds(30));
+        AgentProcess candidate = standbys.get(1);
+
+        String said = Regentctl.run(ctl("failover", "--candidate", candidate.name(), "--force"));
+
+        assertThat(said).contains("Success").contains(candidate.name());
+        AgentProcess primary = Failover.awaitNewPrimary(cluster, leader, Duration.ofSeconds(30));
+        assertThat(primary.name()).isEqualTo(candidate.name());
+        Failover.assertConverged(cluster, primary, Failover.othersThan(cluster, primary), Duration.ofSeconds(30));
+    }
+
+    private static void assertRefused(HttpResponse<String> response, int code, String reason) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(code);
+        assertThat(response.body()).contains(reason);
+    }
+
+    private static HttpResponse<String> post(AgentProcess node, String path, String body) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.apiUrl() + path))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String[] ctl(String... command) {
+        List<String> args = new ArrayList<>(List.of("--etcd", String.join(",", etcd.clientEndpoints()), "--scope", cluster.scope(),
+                "--timeout", Long.toString(Timing.seconds(10).toSeconds())));
+        args.addAll(List.of(command));
+        return args.toArray(String[]::new);
     }
 
     private static String failoverKey() {
