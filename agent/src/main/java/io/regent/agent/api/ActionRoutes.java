@@ -16,6 +16,8 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /switchover}, {@code DELETE /switchover} and {@code POST /failover}. A request is checked
@@ -25,6 +27,7 @@ import java.util.function.Supplier;
  */
 final class ActionRoutes implements Routes {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ActionRoutes.class);
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final StatusBoard board;
@@ -56,8 +59,11 @@ final class ActionRoutes implements Routes {
             Failures.text(ctx, 412, refused.get());
             return;
         }
+        LOG.info("switchover requested over the REST API: from {}{}{}", leader, candidate.map(c -> " to " + c).orElse(""),
+                scheduledAt.map(at -> " at " + at).orElse(""));
         blocking(ctx, () -> {
             store.requestFailover(request);
+            LOG.info("switchover request recorded in the failover key");
             if (scheduledAt.isPresent()) {
                 return new Outcome(202, "switchover from " + leader + " scheduled at " + scheduledAt.get());
             }
@@ -76,6 +82,7 @@ final class ActionRoutes implements Routes {
             return;
         }
         String from = view.leader().map(LeaderLock::name).orElse("");
+        LOG.info("failover to {} requested over the REST API", candidate);
         blocking(ctx, () -> {
             store.requestFailover(FailoverRequest.failoverTo(candidate));
             return awaitNewLeader(from, Optional.of(candidate), "failover");
@@ -90,6 +97,7 @@ final class ActionRoutes implements Routes {
         }
         blocking(ctx, () -> {
             store.clearFailover();
+            LOG.info("scheduled switchover at {} cancelled over the REST API", pending.get().scheduledAt().get());
             return new Outcome(200, "scheduled switchover at " + pending.get().scheduledAt().get() + " cancelled");
         });
     }
@@ -121,6 +129,7 @@ final class ActionRoutes implements Routes {
     private static void blocking(RoutingContext ctx, Callable<Outcome> work) {
         ctx.vertx().executeBlocking(work, false).onComplete(result -> {
             if (result.succeeded()) {
+                LOG.info("{} {}: {} {}", ctx.request().method(), ctx.request().path(), result.result().code(), result.result().message());
                 Failures.text(ctx, result.result().code(), result.result().message());
             } else {
                 ctx.fail(result.cause());

@@ -104,12 +104,15 @@ public final class HaLoop implements AutoCloseable {
     /** One cycle; never throws, returns the settings in force for the wait that follows. */
     HaConfig cycle() {
         long started = clock.nanos();
+        // before the view: a job that ends after the view was read (a bootstrap taking the leader key) must
+        // still count as running, or the decider would judge its outcome on a view that predates it
+        Optional<LocalState.RunningJob> job = jobs.current();
         boolean reachable = refreshFromStore();
         ensureWatch(reachable);
         ClusterView view = lastView;
         HaConfig config = view.config().orElse(node.bootstrap().dcs());
         trackLeaderless(view);
-        LocalState local = localState(reachable);
+        LocalState local = localState(reachable, job);
         if (reachable && !publishMember(view, local, config)) {
             // one failed call is enough to stop trusting etcd this cycle: every further call could
             // take another retry_timeout, and a leader must not spend its lease waiting on them
@@ -189,7 +192,7 @@ public final class HaLoop implements AutoCloseable {
         }
     }
 
-    private LocalState localState(boolean reachable) {
+    private LocalState localState(boolean reachable, Optional<LocalState.RunningJob> job) {
         boolean hasData = postgres.hasDataDirectory();
         boolean pgRunning = hasData && postgres.isRunning();
         Optional<PgProbe> pg = Optional.empty();
@@ -206,7 +209,7 @@ public final class HaLoop implements AutoCloseable {
         }
         Duration remaining = lastLease == null ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
-        return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, jobs.current(), reachable, remaining,
+        return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, job, reachable, remaining,
                 Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now());
     }
 

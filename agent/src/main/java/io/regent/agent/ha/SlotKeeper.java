@@ -32,7 +32,10 @@ final class SlotKeeper {
     }
 
     private final String self;
-    private final Map<String, Instant> lastWanted = new HashMap<>();
+    /** Member slots by name: when their member was last in the cluster. */
+    private final Map<String, Instant> memberLastSeen = new HashMap<>();
+    /** Other slots found on this server (say after an agent restart): when first seen, for their grace. */
+    private final Map<String, Instant> foundSince = new HashMap<>();
 
     SlotKeeper(String self) {
         this.self = self;
@@ -40,24 +43,32 @@ final class SlotKeeper {
 
     /** The leader's (or the promotion candidate's) slots: one per other member, departed ones within their grace. */
     SlotPlan forLeader(ClusterView view, HaConfig config, List<ReplicationSlot> existing, Instant now) {
+        Set<String> present = new TreeSet<>();
         for (Member member : view.members().values()) {
             if (!member.name().equals(self)) {
-                lastWanted.put(SlotNames.forMember(member.name()), now);
+                present.add(SlotNames.forMember(member.name()));
+                memberLastSeen.put(SlotNames.forMember(member.name()), now);
             }
         }
-        // a slot found on this server (say after an agent restart) gets its grace from now, not zero
-        existing.forEach(slot -> lastWanted.putIfAbsent(slot.name(), now));
+        existing.forEach(slot -> foundSince.putIfAbsent(slot.name(), now));
+        foundSince.keySet().retainAll(existing.stream().map(ReplicationSlot::name).toList());
         Duration grace = config.memberSlotsTtlDuration();
-        lastWanted.values().removeIf(at -> Duration.between(at, now).compareTo(grace) > 0);
-        lastWanted.remove(SlotNames.forMember(self));
-        Set<String> wanted = new TreeSet<>(lastWanted.keySet());
+        memberLastSeen.values().removeIf(at -> Duration.between(at, now).compareTo(grace) > 0);
+        Set<String> wanted = new TreeSet<>(present);
         wanted.addAll(config.slots().keySet());
-        Set<String> have = new TreeSet<>();
-        existing.forEach(slot -> have.add(slot.name()));
+        wanted.remove(SlotNames.forMember(self));
+        Set<String> kept = new TreeSet<>(wanted);
+        kept.addAll(memberLastSeen.keySet());
+        foundSince.forEach((name, since) -> {
+            if (Duration.between(since, now).compareTo(grace) <= 0) {
+                kept.add(name);
+            }
+        });
+        kept.remove(SlotNames.forMember(self));
         Set<String> create = new TreeSet<>(wanted);
-        create.removeAll(have);
+        existing.forEach(slot -> create.remove(slot.name()));
         Set<String> drop = new TreeSet<>();
-        existing.stream().filter(slot -> !wanted.contains(slot.name()) && !slot.active()).forEach(slot -> drop.add(slot.name()));
+        existing.stream().filter(slot -> !kept.contains(slot.name()) && !slot.active()).forEach(slot -> drop.add(slot.name()));
         return new SlotPlan(create, drop);
     }
 

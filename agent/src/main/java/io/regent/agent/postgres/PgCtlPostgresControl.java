@@ -306,7 +306,7 @@ public final class PgCtlPostgresControl implements PostgresControl {
         List<ReplicationSlot> slots = new ArrayList<>();
         try (Connection connection = connections.open(); Statement statement = connection.createStatement();
              ResultSet rs = statement.executeQuery("SELECT slot_name, active, restart_lsn::text FROM pg_replication_slots"
-                     + " WHERE slot_type = 'physical'")) {
+                     + " WHERE slot_type = 'physical' AND NOT temporary")) {
             while (rs.next()) {
                 String restart = rs.getString(3);
                 slots.add(new ReplicationSlot(rs.getString(1), rs.getBoolean(2),

@@ -19,6 +19,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) {
+        io.regent.common.store.etcd.EtcdStores.preferSystemResolver();
         if (args.length != 1 || args[0].startsWith("-")) {
             System.err.println("usage: regent CONFIG.yml");
             System.exit(2);

@@ -66,6 +66,17 @@ class SlotKeeperTest {
     }
 
     @Test
+    void aSlotFoundOnTheServerIsNeverRecreatedOnceGone() {
+        SlotKeeper keeper = new SlotKeeper("node2");
+        Views.ViewBuilder alone = Views.initializedWithLeader("node2");
+        keeper.forLeader(alone.build(), CONFIG, List.of(inactive("pg_basebackup_42"), inactive("archiver")), T0);
+
+        SlotKeeper.SlotPlan afterItWent = keeper.forLeader(alone.build(), CONFIG, List.of(inactive("archiver")), T0.plusSeconds(1));
+
+        assertThat(afterItWent.isEmpty()).isTrue();
+    }
+
+    @Test
     void theLeaderNeverKeepsASlotForItself() {
         SlotKeeper keeper = new SlotKeeper("node2");
 

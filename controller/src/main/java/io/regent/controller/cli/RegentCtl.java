@@ -101,6 +101,7 @@ public final class RegentCtl implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        EtcdStores.preferSystemResolver();
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
         int exitCode = commandLine(System.getenv(), EtcdStores::reader, EtcdStores::admin, Terminal.system(), out, err)

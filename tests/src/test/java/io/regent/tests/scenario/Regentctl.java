@@ -15,6 +15,15 @@ final class Regentctl {
     private Regentctl() {
     }
 
+    /** {@code --etcd … --scope … --timeout …} for {@code cluster}, followed by {@code command}. */
+    static String[] against(io.regent.tests.fixture.EtcdServerExtension etcd, io.regent.tests.fixture.RegentCluster cluster,
+                            String... command) {
+        List<String> args = new ArrayList<>(List.of("--etcd", String.join(",", etcd.clientEndpoints()), "--scope", cluster.scope(),
+                "--timeout", Long.toString(io.regent.tests.fixture.Timing.seconds(10).toSeconds())));
+        args.addAll(List.of(command));
+        return args.toArray(String[]::new);
+    }
+
     /** What one run printed and its exit code. */
     record Result(int exitCode, String out, String err) {
     }

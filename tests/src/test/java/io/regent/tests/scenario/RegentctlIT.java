@@ -54,10 +54,7 @@ class RegentctlIT {
 
     /** {@code --etcd URL,… --scope NAME} followed by the command; a scaled etcd timeout for a loaded machine. */
     private static String[] ctl(String... command) {
-        List<String> args = new ArrayList<>(List.of("--etcd", String.join(",", etcd.clientEndpoints()), "--scope", cluster.scope(),
-                "--timeout", Long.toString(Timing.seconds(10).toSeconds())));
-        args.addAll(List.of(command));
-        return args.toArray(String[]::new);
+        return Regentctl.against(etcd, cluster, command);
     }
 
     private static JsonNode configKey() throws Exception {

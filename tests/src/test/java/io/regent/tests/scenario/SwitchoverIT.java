@@ -187,10 +187,7 @@ class SwitchoverIT {
     }
 
     private static String[] ctl(String... command) {
-        List<String> args = new ArrayList<>(List.of("--etcd", String.join(",", etcd.clientEndpoints()), "--scope", cluster.scope(),
-                "--timeout", Long.toString(Timing.seconds(10).toSeconds())));
-        args.addAll(List.of(command));
-        return args.toArray(String[]::new);
+        return Regentctl.against(etcd, cluster, command);
     }
 
     private static String failoverKey() {

@@ -16,6 +16,18 @@ public final class EtcdStores {
     }
 
     /**
+     * Makes Vert.x (under jetcd, and the agent's REST server) resolve names with the JDK, from
+     * /etc/hosts first. Its own DNS client otherwise queries the nameservers of /etc/resolv.conf even
+     * for an IP endpoint: with no nameserver reachable, every process's first etcd call waited 5 s.
+     * Call before the first Vert.x instance is created.
+     */
+    public static void preferSystemResolver() {
+        if (System.getProperty("vertx.disableDnsResolver") == null) {
+            System.setProperty("vertx.disableDnsResolver", "true");
+        }
+    }
+
+    /**
      * A store acting for one member.
      *
      * @param ttl            lease TTL: how long the member's keys outlive a silent agent
