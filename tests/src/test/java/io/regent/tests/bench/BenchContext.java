@@ -30,6 +30,11 @@ public final class BenchContext {
 
     /** A started cluster of {@code nodes} agents with the benchmark's HA settings (the caller closes it). */
     public RegentCluster newCluster(int nodes) {
+        return newCluster(nodes, settings);
+    }
+
+    /** A started cluster with other HA settings than the benchmark's (the scenario reports them). */
+    public RegentCluster newCluster(int nodes, HaSettings settings) {
         return RegentCluster.builder(etcd)
                 .nodes(nodes)
                 .ttl(settings.ttl())

@@ -70,7 +70,7 @@ public final class BenchMain {
                     scenarios.stream().map(BenchScenario::name).toList(), settings.ttl(), settings.loopWait(),
                     settings.retryTimeout());
             for (BenchScenario scenario : scenarios) {
-                report.add(runScenario(context, scenario, scenario.runs(options.runs())));
+                report.add(runScenario(context, scenario, Scenarios.runs(scenario, options)));
             }
             Path written = report.write(options.outDir());
             context.progress("done in %d s", Duration.ofNanos(System.nanoTime() - begin).toSeconds());

@@ -9,15 +9,17 @@ import java.util.List;
  * {@code --scenario NAME} (repeatable), {@code --out DIR} (default {@code bench/results} under the
  * checkout), {@code --footprint-seconds S} (default 60), {@code --keep-logs}.
  */
-record BenchOptions(int runs, boolean quick, List<String> scenarios, Path outDir, int footprintSeconds, boolean keepLogs) {
+record BenchOptions(int runs, boolean runsGiven, boolean quick, List<String> scenarios, Path outDir, int footprintSeconds, boolean keepLogs) {
 
     static final int DEFAULT_RUNS = 5;
     static final int QUICK_RUNS = 2;
 
     static final String USAGE = """
             Usage: bin/bench [--quick] [--runs K] [--scenario NAME]... [--out DIR] [--footprint-seconds S] [--keep-logs]
-              --quick              fewer scenarios, 2 runs each (about 10 minutes on 2 cores)
-              --runs K             runs per scenario (default 5, or 2 with --quick); footprint runs once
+              --quick              fewer scenarios and runs: host-loss and postgres-crash twice, the others
+                                   once, no scaling-4 (about 12 minutes on 2 cores)
+              --runs K             runs per scenario (default 5; with --quick, every scenario K times);
+                                   footprint runs once
               --scenario NAME      run only this scenario or group (repeatable); scenarios: %s; groups: %s
               --out DIR            where to write the report (default: bench/results in the checkout)
               --footprint-seconds S  length of the idle footprint sample (default 60)
@@ -45,7 +47,7 @@ record BenchOptions(int runs, boolean quick, List<String> scenarios, Path outDir
             }
         }
         Scenarios.select(scenarios, quick); // fails early on an unknown name
-        return new BenchOptions(runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS, quick, List.copyOf(scenarios),
+        return new BenchOptions(runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS, runs != null, quick, List.copyOf(scenarios),
                 out.toAbsolutePath(), footprint, keepLogs);
     }
 

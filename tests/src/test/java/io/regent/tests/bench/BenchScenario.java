@@ -1,6 +1,7 @@
 package io.regent.tests.bench;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One benchmark scenario: a fault injected into a fresh cluster and what it costs, measured from
@@ -18,6 +19,11 @@ public interface BenchScenario {
 
     /** The goal each figure is compared against in the report (issue 7), when there is one. */
     Map<Figure, String> goals();
+
+    /** HA settings of its own, when the scenario does not use the benchmark's (they are reported with it). */
+    default Optional<HaSettings> settings() {
+        return Optional.empty();
+    }
 
     /** How many runs out of the requested number (footprint samples are long: it runs fewer). */
     default int runs(int requested) {

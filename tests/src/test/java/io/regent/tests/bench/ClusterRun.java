@@ -17,7 +17,11 @@ final class ClusterRun {
     }
 
     static RunFigures with(BenchContext context, int nodes, Body body) throws Exception {
-        RegentCluster cluster = context.newCluster(nodes);
+        return with(context, nodes, context.settings(), body);
+    }
+
+    static RunFigures with(BenchContext context, int nodes, HaSettings settings, Body body) throws Exception {
+        RegentCluster cluster = context.newCluster(nodes, settings);
         boolean completed = false;
         try {
             RunFigures figures = body.run(cluster);

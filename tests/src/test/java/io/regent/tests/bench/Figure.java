@@ -6,11 +6,14 @@ package io.regent.tests.bench;
  * and the reason is in the run's notes.
  */
 public enum Figure {
+    LEADER_KEY_GONE("fault → leader key gone from etcd (lease expired)", Unit.MILLIS),
+    PROMOTED("fault → a standby's PostgreSQL is out of recovery (promoted)", Unit.MILLIS),
     NEW_PRIMARY("fault → new primary answers /primary", Unit.MILLIS),
     FIRST_WRITE("fault → first acknowledged write on the (new) primary", Unit.MILLIS),
     LONGEST_GAP("longest gap between acknowledged writes", Unit.MILLIS),
     ALL_STREAMING("fault → every surviving standby streams from the primary on its timeline", Unit.MILLIS),
-    FOLLOW_AFTER_PROMOTION("new primary → every standby streaming from it", Unit.MILLIS),
+    FOLLOW_AFTER_PROMOTION("promotion → every standby streaming from the new primary", Unit.MILLIS),
+    STANDBYS_NOT_FOLLOWING("standbys not streaming from the new primary within 30 s", Unit.COUNT),
     STANDBYS_RESTARTED("standby postmasters restarted", Unit.COUNT),
     ACKED_WRITES_LOST("acknowledged writes lost", Unit.COUNT),
     STALE_WRITES("writes acknowledged by a stale primary after the new one was up (writer via /primary)", Unit.COUNT),
@@ -18,7 +21,8 @@ public enum Figure {
     SPLIT_BRAIN("two PostgreSQL writable at once (split-brain checker, first → last violating round)", Unit.MILLIS),
     STALE_DEMOTED_AFTER_RESUME("agent resumed (SIGCONT) → old primary no longer writable", Unit.MILLIS),
     REJOINED("old primary streaming again after restart (1 yes, 0 no)", Unit.COUNT),
-    REJOIN("old primary restarted → streaming from the new primary", Unit.MILLIS),
+    REJOIN_API("old primary's agent restarted → its REST API answers", Unit.MILLIS),
+    REJOIN("old primary's agent restarted → streaming from the new primary", Unit.MILLIS),
     AGENT_RSS_MAX("agent RSS, idle (largest agent)", Unit.MEGABYTES),
     AGENT_CPU_MAX("agent CPU, idle (busiest agent, % of one core)", Unit.PERCENT),
     AGENT_CPU_MEAN("agent CPU, idle (mean over agents, % of one core)", Unit.PERCENT),

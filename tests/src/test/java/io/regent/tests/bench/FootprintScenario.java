@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
@@ -38,20 +39,31 @@ final class FootprintScenario implements BenchScenario {
     private static final Pattern METHOD = Pattern.compile("grpc_method=\"([^\"]+)\"");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    private final String name;
     private final int members;
+    private final HaSettings settings;
 
-    FootprintScenario(int members) {
+    /** {@code settings} empty: the benchmark's own (ttl 10, loop_wait 1: a loop every second). */
+    FootprintScenario(String name, int members, Optional<HaSettings> settings) {
+        this.name = name;
         this.members = members;
+        this.settings = settings.orElse(null);
     }
 
     @Override
     public String name() {
-        return "footprint-" + members;
+        return name;
+    }
+
+    @Override
+    public Optional<HaSettings> settings() {
+        return Optional.ofNullable(settings);
     }
 
     @Override
     public String description() {
-        return "an idle cluster of " + members + " members, sampled after " + SETTLE.toSeconds() + " s at rest";
+        return "an idle cluster of " + members + " members" + (settings == null ? " with the benchmark's HA settings"
+                : " with " + settings) + ", sampled after " + SETTLE.toSeconds() + " s at rest";
     }
 
     @Override
@@ -70,7 +82,8 @@ final class FootprintScenario implements BenchScenario {
 
     @Override
     public RunFigures run(BenchContext context) throws Exception {
-        return ClusterRun.with(context, members, cluster -> runOn(context, cluster));
+        return ClusterRun.with(context, members, settings != null ? settings : context.settings(),
+                cluster -> runOn(context, cluster));
     }
 
     private RunFigures runOn(BenchContext context, RegentCluster cluster) throws Exception {

@@ -111,6 +111,42 @@ final class Measurements {
         }
     }
 
+    /**
+     * When the new primary's PostgreSQL was first seen out of recovery ({@link Figure#PROMOTED});
+     * {@code primaryUp} (its /primary answer) if the watch missed it.
+     */
+    static long promotion(StreamWatch streams, AgentProcess primary, long primaryUp, long fault, RunFigures figures) {
+        long promoted = streams.promotedAt(primary).orElse(0L);
+        if (promoted == 0) {
+            figures.note("promoted", "promotion of " + primary.name() + " not seen by the watch; counting from /primary");
+            return primaryUp;
+        }
+        figures.putBetween(Figure.PROMOTED, fault, promoted);
+        return promoted;
+    }
+
+    /**
+     * The follow figures: when every follower streamed ({@link Figure#ALL_STREAMING}, and after the
+     * promotion), and how many did not within the bound ({@link Figure#STANDBYS_NOT_FOLLOWING}) with
+     * the last WAL receiver row each showed.
+     */
+    static void following(StreamWatch streams, List<AgentProcess> followers, Map<String, Long> streamed, long fault,
+                          long promoted, RunFigures figures) {
+        List<AgentProcess> missing = followers.stream().filter(f -> !streamed.containsKey(f.name())).toList();
+        figures.put(Figure.STANDBYS_NOT_FOLLOWING, missing.size());
+        if (missing.isEmpty()) {
+            long all = followers.isEmpty() ? promoted : latest(streamed);
+            figures.putBetween(Figure.ALL_STREAMING, fault, all);
+            figures.put(Figure.FOLLOW_AFTER_PROMOTION, Math.max(0, (all - promoted) / 1_000_000.0));
+            figures.note("streaming_per_standby", streamed.entrySet().stream()
+                    .map(e -> e.getKey() + " " + (e.getValue() - fault) / 1_000_000 + " ms").collect(Collectors.joining(", ")));
+        } else {
+            figures.note("standbys_not_following", missing.stream().map(f -> f.name() + " (last WAL receiver row "
+                    + streams.lastSeen(f) + ")").collect(Collectors.joining("; ")) + " not streaming on the new timeline within "
+                    + FOLLOW_BOUND + " of the fault");
+        }
+    }
+
     /** The latest of the given instants, or empty. */
     static long latest(Map<String, Long> nanos) {
         return nanos.values().stream().max(Comparator.naturalOrder()).orElseThrow();

@@ -43,7 +43,14 @@ final class OldPrimaryRejoinScenario extends HostLossScenario {
         old.start();
         try (StreamWatch watch = StreamWatch.start(List.of(old),
                 (node, r) -> r.streaming() && r.senderPort() == primary.pgPort() && r.timeline() == timeline)) {
-            Map<String, Long> streamed = watch.await(List.of(old), Measurements.scaled(REJOIN_BOUND));
+            long deadline = restarted + Measurements.scaled(REJOIN_BOUND).toNanos();
+            while (old.httpStatus("/patroni") == AgentProcess.UNREACHABLE && System.nanoTime() - deadline < 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            }
+            if (System.nanoTime() - deadline < 0) {
+                figures.putBetween(Figure.REJOIN_API, restarted, System.nanoTime());
+            }
+            Map<String, Long> streamed = watch.await(List.of(old), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
             if (streamed.containsKey(old.name())) {
                 figures.put(Figure.REJOINED, 1);
                 figures.putBetween(Figure.REJOIN, restarted, streamed.get(old.name()));

@@ -86,8 +86,9 @@ final class Report {
         StringBuilder sb = new StringBuilder();
         sb.append("# Regent benchmark, ").append(started.format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")))
                 .append("\n\n");
-        sb.append("- Command: `").append(String.join(" ", commandLine)).append("` (").append(options.runs())
-                .append(options.runs() == 1 ? " run" : " runs").append(" per scenario").append(options.quick() ? ", quick" : "").append(")\n");
+        sb.append("- Command: `").append(String.join(" ", commandLine)).append("` (")
+                .append(options.quick() && !options.runsGiven() ? "quick: 2 runs of host-loss and postgres-crash, 1 of the others"
+                        : options.runs() + (options.runs() == 1 ? " run" : " runs") + " per scenario").append(")\n");
         sb.append("- Machine: ").append(machine.get("cores")).append(" cores, ").append(machine.get("memory_mb"))
                 .append(" MB, ").append(machine.get("cpu")).append(", ").append(machine.get("os")).append(", kernel ")
                 .append(machine.get("kernel")).append('\n');
@@ -96,7 +97,8 @@ final class Report {
                 .append(versions.get("etcd_members")).append(" member), ").append(versions.get("java")).append('\n');
         sb.append("- HA settings: ttl ").append(settings.ttl()).append(" s, loop_wait ").append(settings.loopWait())
                 .append(" s, retry_timeout ").append(settings.retryTimeout()).append(" s, maximum_lag_on_failover ")
-                .append(settings.maximumLagOnFailover()).append(" bytes; asynchronous replication\n");
+                .append(settings.maximumLagOnFailover()).append(" bytes; asynchronous replication").append(ownSettings())
+                .append('\n');
         sb.append("- Load: one writer committing one row every 20 ms on whichever node answers 200 on /primary, "
                 + "reconnecting on error; every figure is measured from the fault\n\n");
         sb.append("| scenario | figure | min | median | max | runs | goal |\n");
@@ -119,7 +121,7 @@ final class Report {
         sb.append("\n## Scenarios and notes\n");
         for (ScenarioResult result : results) {
             sb.append("\n### ").append(result.scenario().name()).append("\n\n").append(result.scenario().description())
-                    .append(". ").append(result.runs().size()).append(" of ").append(result.planned())
+                    .append(". ").append(result.scenario().settings().map(s -> "HA settings: " + s + ". ").orElse("")).append(result.runs().size()).append(" of ").append(result.planned())
                     .append(" runs completed.\n\n");
             for (int i = 0; i < result.runs().size(); i++) {
                 RunFigures run = result.runs().get(i);
@@ -129,6 +131,16 @@ final class Report {
             for (String failure : result.failures()) {
                 sb.append("- failed run: ").append(failure.replace("\n", " ")).append('\n');
             }
+        }
+        return sb.toString();
+    }
+
+    /** "; footprint-3 with ttl 30 s, …" for the scenarios that run with HA settings of their own. */
+    private String ownSettings() {
+        StringBuilder sb = new StringBuilder();
+        for (ScenarioResult result : results) {
+            result.scenario().settings().ifPresent(hs -> sb.append("; ").append(result.scenario().name()).append(" with ")
+                    .append(hs));
         }
         return sb.toString();
     }
@@ -154,6 +166,8 @@ final class Report {
             Map<String, Object> s = new LinkedHashMap<>();
             s.put("name", result.scenario().name());
             s.put("description", result.scenario().description());
+            result.scenario().settings().ifPresent(hs -> s.put("ha_settings", Map.of("ttl", hs.ttl(), "loop_wait", hs.loopWait(),
+                    "retry_timeout", hs.retryTimeout())));
             s.put("runs_planned", result.planned());
             s.put("runs_completed", result.runs().size());
             Map<String, Object> figures = new LinkedHashMap<>();

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,24 +23,36 @@ final class Scenarios {
         add(new OldPrimaryRejoinScenario());
         add(new HostLossScenario("scaling-4", 4));
         add(new HostLossScenario("scaling-6", 6));
-        add(new FootprintScenario(3));
-        add(new FootprintScenario(7));
+        add(new FootprintScenario("footprint-3", 3, Optional.of(HaSettings.productDefaults())));
+        add(new FootprintScenario("footprint-7", 7, Optional.of(HaSettings.productDefaults())));
+        add(new FootprintScenario("footprint-3-fast", 3, Optional.empty()));
     }
 
     /** Groups: the 2-standby point of the scaling series is host-loss itself. */
     private static final Map<String, List<String>> GROUPS = Map.of(
             "scaling", List.of("host-loss", "scaling-4", "scaling-6"),
-            "footprint", List.of("footprint-3", "footprint-7"));
+            "footprint", List.of("footprint-3", "footprint-7", "footprint-3-fast"));
 
-    /** --quick: every scenario but scaling-4 (the scaling series keeps its ends, 2 and 6 standbys). */
+    /**
+     * --quick: every scenario but scaling-4 (the scaling series keeps its ends, 2 and 6 standbys),
+     * each run once except the two the issue's main goals are about, unless --runs says otherwise.
+     */
     private static final List<String> QUICK = List.of("host-loss", "postgres-crash", "agent-hang", "rejoin", "scaling-6",
-            "footprint-3", "footprint-7");
+            "footprint-3", "footprint-7", "footprint-3-fast");
+    private static final Set<String> QUICK_REPEATED = Set.of("host-loss", "postgres-crash");
 
     private Scenarios() {
     }
 
     private static void add(BenchScenario scenario) {
         ALL.put(scenario.name(), scenario);
+    }
+
+    /** How many runs of {@code scenario} the options ask for. */
+    static int runs(BenchScenario scenario, BenchOptions options) {
+        int requested = options.quick() && !options.runsGiven() && !QUICK_REPEATED.contains(scenario.name())
+                ? 1 : options.runs();
+        return scenario.runs(requested);
     }
 
     static Set<String> names() {

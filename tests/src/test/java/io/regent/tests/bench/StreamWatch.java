@@ -28,9 +28,12 @@ final class StreamWatch implements AutoCloseable {
 
     static final long POLL_MILLIS = 50;
 
-    /** One row of {@code pg_stat_wal_receiver}; {@code pid} 0 when no WAL receiver runs. */
-    record Receiver(int pid, String status, int senderPort, int timeline) {
-        static final Receiver NONE = new Receiver(0, "none", 0, 0);
+    /**
+     * One row of {@code pg_stat_wal_receiver} ({@code pid} 0 when no WAL receiver runs) and whether
+     * the server is in recovery.
+     */
+    record Receiver(int pid, String status, int senderPort, int timeline, boolean inRecovery) {
+        static final Receiver NONE = new Receiver(0, "none", 0, 0, true);
 
         boolean streaming() {
             return "streaming".equals(status);
@@ -38,6 +41,7 @@ final class StreamWatch implements AutoCloseable {
     }
 
     private final Map<String, Long> reached = new ConcurrentHashMap<>();
+    private final Map<String, Long> promoted = new ConcurrentHashMap<>();
     private final Map<String, Receiver> lastSeen = new ConcurrentHashMap<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
@@ -79,6 +83,11 @@ final class StreamWatch implements AutoCloseable {
         return out;
     }
 
+    /** When {@code node} was first seen out of recovery (promoted), if it was. */
+    Optional<Long> promotedAt(AgentProcess node) {
+        return Optional.ofNullable(promoted.get(node.name()));
+    }
+
     /** The last row seen on {@code node}: what to report when it never reached the condition. */
     Receiver lastSeen(AgentProcess node) {
         return lastSeen.getOrDefault(node.name(), Receiver.NONE);
@@ -98,9 +107,14 @@ final class StreamWatch implements AutoCloseable {
                         c = open(standby);
                     }
                     Receiver r = query(c);
+                    long now = System.nanoTime();
                     lastSeen.put(standby.name(), r);
                     if (condition.test(standby, r)) {
-                        reached.put(standby.name(), System.nanoTime());
+                        reached.put(standby.name(), now);
+                        return;
+                    }
+                    if (!r.inRecovery()) {
+                        promoted.put(standby.name(), now); // a promoted standby never streams again
                         return;
                     }
                 } catch (SQLException e) {
@@ -116,9 +130,11 @@ final class StreamWatch implements AutoCloseable {
 
     private static Receiver query(Connection c) throws SQLException {
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pid, status, coalesce(sender_port, 0), coalesce(received_tli, 0) "
-                     + "FROM pg_stat_wal_receiver")) {
-            return rs.next() ? new Receiver(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getInt(4)) : Receiver.NONE;
+             ResultSet rs = s.executeQuery("SELECT coalesce(r.pid, 0), coalesce(r.status, 'none'), "
+                     + "coalesce(r.sender_port, 0), coalesce(r.received_tli, 0), pg_is_in_recovery() "
+                     + "FROM (SELECT 1) one LEFT JOIN pg_stat_wal_receiver r ON true")) {
+            rs.next();
+            return new Receiver(rs.getInt(1), rs.getString(2), rs.getInt(3), rs.getInt(4), rs.getBoolean(5));
         }
     }
 
