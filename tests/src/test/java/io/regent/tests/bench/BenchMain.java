@@ -88,8 +88,11 @@ public final class BenchMain {
         for (int i = 1; i <= runs; i++) {
             context.progress("%s run %d/%d: %s", scenario.name(), i, runs, scenario.description());
             long start = System.nanoTime();
+            String loadBefore = Environment.loadAverage();
             try {
                 RunFigures figures = scenario.run(context);
+                figures.note("load_average", "1-minute load average " + loadBefore + " before the run, "
+                        + Environment.loadAverage() + " after, on " + Runtime.getRuntime().availableProcessors() + " cores");
                 completed.add(figures);
                 context.progress("%s run %d/%d done in %d s: %s", scenario.name(), i, runs,
                         Duration.ofNanos(System.nanoTime() - start).toSeconds(), figures.summary());

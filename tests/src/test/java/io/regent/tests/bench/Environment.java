@@ -23,6 +23,7 @@ final class Environment {
         m.put("cpu", cpuModel().orElse("unknown"));
         m.put("kernel", command("uname", "-r").orElse("unknown"));
         m.put("os", osRelease().orElse(System.getProperty("os.name")));
+        m.put("load_average_at_start", loadAverage());
         return m;
     }
 
@@ -37,6 +38,15 @@ final class Environment {
         v.put("etcd_members", etcd.size());
         v.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         return v;
+    }
+
+    /** The 1-minute load average from {@code /proc/loadavg}: how busy the machine was (other work included). */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException | RuntimeException e) {
+            return "?";
+        }
     }
 
     private static Optional<Long> memInfoKb(String key) {

@@ -97,8 +97,10 @@ final class FootprintScenario implements BenchScenario {
 
         Map<String, Double> etcdBefore = etcdReceived(context);
         Map<String, Long> cpuBefore = new HashMap<>();
+        Map<String, Long> threadsBefore = new HashMap<>();
         for (Map.Entry<String, Long> e : pids.entrySet()) {
             cpuBefore.put(e.getKey(), cpuTicks(e.getValue()));
+            threadTicks(e.getValue()).forEach((thread, ticks) -> threadsBefore.merge(thread, ticks, Long::sum));
         }
         long start = System.nanoTime();
         Map<String, Long> rssMaxKb = new HashMap<>();
@@ -111,6 +113,10 @@ final class FootprintScenario implements BenchScenario {
         }
         Map<String, Double> etcdAfter = etcdReceived(context);
         double seconds = (System.nanoTime() - start) / 1e9;
+        Map<String, Long> threadsAfter = new HashMap<>();
+        for (long pid : pids.values()) {
+            threadTicks(pid).forEach((thread, ticks) -> threadsAfter.merge(thread, ticks, Long::sum));
+        }
         Map<String, Double> cpuPercent = new LinkedHashMap<>();
         for (Map.Entry<String, Long> e : pids.entrySet()) {
             rssMaxKb.merge(e.getKey(), rssKb(e.getValue()), Math::max);
@@ -130,6 +136,14 @@ final class FootprintScenario implements BenchScenario {
                 context.etcd().size()));
         figures.note("per_agent", agents.stream().map(a -> String.format(java.util.Locale.ROOT, "%s %.0f MB %.2f %%",
                 a.name(), rssMaxKb.get(a.name()) / 1024.0, cpuPercent.get(a.name()))).collect(Collectors.joining(", ")));
+        double allThreads = threadsAfter.entrySet().stream()
+                .mapToLong(e -> e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)).sum();
+        figures.note("agent_cpu_by_thread", "share of the agents' CPU by JVM thread name: " + threadsAfter.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - threadsBefore.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                .map(e -> String.format(java.util.Locale.ROOT, "%s %.0f %%", e.getKey(), 100.0 * e.getValue() / allThreads))
+                .collect(Collectors.joining(", ")));
         figures.note("etcd_per_method", perMethod.entrySet().stream().filter(e -> e.getValue() > 0)
                 .map(e -> String.format(java.util.Locale.ROOT, "%s %.2f/s", e.getKey(), e.getValue()))
                 .collect(Collectors.joining(", ")));
@@ -158,6 +172,28 @@ final class FootprintScenario implements BenchScenario {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields[0] is field 3 (state): utime is field 14, stime field 15
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /**
+     * utime + stime per thread name of a process (from {@code /proc/<pid>/task/<tid>/stat}), numbers
+     * stripped from names so pools add up ({@code vert.x-eventloop-thread-0} and {@code -1} together).
+     */
+    private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> out = new HashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                String stat;
+                try {
+                    stat = Files.readString(task.resolve("stat"));
+                } catch (IOException e) {
+                    continue; // the thread ended
+                }
+                String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                out.merge(name, Long.parseLong(fields[11]) + Long.parseLong(fields[12]), Long::sum);
+            }
+        }
+        return out;
     }
 
     private static long rssKb(long pid) throws IOException {

@@ -40,7 +40,11 @@ final class LeaderKeyWatch implements AutoCloseable {
     }
 
     static LeaderKeyWatch start(RegentCluster cluster, AgentProcess old) {
-        cluster.clusterView(); // opens the reader before the fault
+        try {
+            cluster.clusterView(); // opens the reader before the fault
+        } catch (RuntimeException e) {
+            // a busy etcd: the watch retries
+        }
         LeaderKeyWatch watch = new LeaderKeyWatch(cluster, old);
         watch.thread.start();
         return watch;

@@ -91,7 +91,8 @@ final class Report {
                         : options.runs() + (options.runs() == 1 ? " run" : " runs") + " per scenario").append(")\n");
         sb.append("- Machine: ").append(machine.get("cores")).append(" cores, ").append(machine.get("memory_mb"))
                 .append(" MB, ").append(machine.get("cpu")).append(", ").append(machine.get("os")).append(", kernel ")
-                .append(machine.get("kernel")).append('\n');
+                .append(machine.get("kernel")).append("; 1-minute load average ").append(machine.get("load_average_at_start"))
+                .append(" at the start (each run's is in its notes)\n");
         sb.append("- Versions: Regent ").append(versions.get("regent")).append(" (").append(versions.get("regent_commit"))
                 .append("), ").append(versions.get("postgresql")).append(", ").append(versions.get("etcd")).append(" (")
                 .append(versions.get("etcd_members")).append(" member), ").append(versions.get("java")).append('\n');
