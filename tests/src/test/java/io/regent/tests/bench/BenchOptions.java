@@ -48,7 +48,7 @@ record BenchOptions(int runs, boolean runsGiven, boolean quick, List<String> sce
         }
         Scenarios.select(scenarios, quick); // fails early on an unknown name
         return new BenchOptions(runs != null ? runs : quick ? QUICK_RUNS : DEFAULT_RUNS, runs != null, quick, List.copyOf(scenarios),
-                out.toAbsolutePath(), footprint, keepLogs);
+                out.toAbsolutePath().normalize(), footprint, keepLogs);
     }
 
     static String usage() {
