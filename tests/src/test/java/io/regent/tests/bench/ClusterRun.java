@@ -1,0 +1,42 @@
+package io.regent.tests.bench;
+
+import io.regent.tests.fixture.RegentCluster;
+
+/**
+ * One run's cluster: started fresh, closed at the end; a run that completes deletes its directory,
+ * one that throws keeps it (logs, configurations, data) and says where.
+ */
+final class ClusterRun {
+
+    @FunctionalInterface
+    interface Body {
+        RunFigures run(RegentCluster cluster) throws Exception;
+    }
+
+    private ClusterRun() {
+    }
+
+    static RunFigures with(BenchContext context, int nodes, Body body) throws Exception {
+        return with(context, nodes, context.settings(), body);
+    }
+
+    static RunFigures with(BenchContext context, int nodes, HaSettings settings, Body body) throws Exception {
+        RegentCluster cluster = context.newCluster(nodes, settings);
+        boolean completed = false;
+        try {
+            RunFigures figures = body.run(cluster);
+            completed = true;
+            return figures;
+        } finally {
+            if (!completed) {
+                cluster.keepDataOnClose();
+            }
+            cluster.close();
+            if (completed && !context.keepLogs()) {
+                Measurements.deleteQuietly(cluster.workDir());
+            } else if (cluster.workDir() != null) {
+                context.progress("    cluster directory kept: %s", cluster.workDir());
+            }
+        }
+    }
+}
