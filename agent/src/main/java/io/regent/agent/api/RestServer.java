@@ -1,6 +1,7 @@
 package io.regent.agent.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.regent.agent.ha.LocalRequests;
 import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.Credentials;
 import io.regent.common.config.HostPort;
@@ -43,12 +44,14 @@ public final class RestServer implements AutoCloseable {
      * @param authentication username and password unsafe methods require; empty for none
      */
     public RestServer(HostPort listen, StatusBoard board, MonotonicClock clock, Tags tags,
-                      Optional<Credentials> authentication, PrometheusMeterRegistry metrics, ClusterStore store) {
+                      Optional<Credentials> authentication, PrometheusMeterRegistry metrics, ClusterStore store,
+                      LocalRequests requests) {
         this(listen, authentication, List.of(
                 new HealthRoutes(board, clock, new HealthChecks(tags)),
                 new StatusRoutes(board),
                 new MetricsRoutes(metrics),
-                new ActionRoutes(board, store, java.time.Instant::now)));
+                new ActionRoutes(board, store, java.time.Instant::now),
+                new NodeActionRoutes(requests)));
     }
 
     /** The server with the given endpoints behind the authentication, body and failure handling. */

@@ -8,6 +8,9 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.Reinitialize;
+import io.regent.agent.ha.Decision.Reload;
+import io.regent.agent.ha.Decision.RestartPostgres;
 import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.StartPostgres;
@@ -43,6 +46,9 @@ public final class Decider {
         }
         if (!local.storeReachable()) {
             return withoutStore(view, local);
+        }
+        if (local.request().isPresent()) {
+            return asked(view, local, holdsKey, local.request().get());
         }
         if (view.paused()) {
             return paused(view, local, holdsKey, config);
@@ -81,6 +87,33 @@ public final class Decider {
             return withOtherLeader(view, lock.get(), local, pg, config);
         }
         return withoutLeader(view, local, pg, config);
+    }
+
+    /** What an operator asked of this node; a request that cannot be done now is a {@code Wait} saying why. */
+    private static Decision asked(ClusterView view, LocalState local, boolean holdsKey, LocalRequests.Kind kind) {
+        if (!local.hasData()) {
+            return new Wait("no data directory: nothing to " + kind.name().toLowerCase(java.util.Locale.ROOT));
+        }
+        Optional<LeaderTarget> leader = view.leader().filter(l -> !holdsKey).flatMap(l -> target(view, l));
+        return switch (kind) {
+            case RELOAD -> local.running()
+                    ? new Reload(local.pg().flatMap(PgProbe::configuredUpstream), local.pg().map(PgProbe::inRecovery).orElse(!holdsKey),
+                            "reload requested: writing postgresql.conf again and reloading it")
+                    : new Wait("PostgreSQL is not running: nothing to reload");
+            case RESTART -> holdsKey
+                    ? new RestartPostgres(true, Optional.empty(), "restart requested: restarting the leader's PostgreSQL in place")
+                    : new RestartPostgres(false, leader, "restart requested: restarting PostgreSQL as a standby"
+                            + leader.map(l -> " of " + l).orElse(""));
+            case REINITIALIZE -> {
+                if (holdsKey) {
+                    yield new Wait("the leader cannot be reinitialized: switch over to another member first");
+                }
+                boolean leaderRuns = view.leaderMember().map(Member::isRunning).orElse(false);
+                yield leader.filter(l -> leaderRuns).<Decision>map(l -> new Reinitialize(l,
+                                "reinitialize requested: moving the data directory aside and cloning from " + l))
+                        .orElseGet(() -> new Wait("no running leader to clone from: cannot reinitialize now"));
+            }
+        };
     }
 
     /**

@@ -86,6 +86,21 @@ public sealed interface Decision {
     record DropRequest(String reason) implements Decision {
     }
 
+    /**
+     * An operator asked for a restart: bounded stop, then start again as it was (the leader as the
+     * primary, keeping its key; a standby as the leader's standby).
+     */
+    record RestartPostgres(boolean asPrimary, Optional<LeaderTarget> upstream, String reason) implements Decision {
+    }
+
+    /** An operator asked to re-clone this standby: move the data directory aside, clone from the leader, start. */
+    record Reinitialize(LeaderTarget leader, String reason) implements Decision {
+    }
+
+    /** An operator asked for a reload: write postgresql.conf again and have PostgreSQL reload it. */
+    record Reload(Optional<Upstream> upstream, boolean standby, String reason) implements Decision {
+    }
+
     /** Do nothing this cycle. */
     record Wait(String reason) implements Decision {
     }

@@ -9,6 +9,9 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.Reinitialize;
+import io.regent.agent.ha.Decision.Reload;
+import io.regent.agent.ha.Decision.RestartPostgres;
 import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.StartPostgres;
@@ -96,6 +99,23 @@ public final class DecisionExecutor {
             });
         } else if (decision instanceof Demote demote) {
             demote(demote, view, local);
+        } else if (decision instanceof RestartPostgres restart) {
+            jobs.submit("requested restart", PgState.STARTING, () -> {
+                postgres.stop();
+                postgres.configure(!restart.asPrimary(), restart.upstream().map(LeaderTarget::upstream));
+                postgres.start();
+            });
+        } else if (decision instanceof Reinitialize reinit) {
+            jobs.submit("requested re-clone from " + reinit.leader(), PgState.CREATING_REPLICA, () -> {
+                postgres.stop();
+                Path aside = postgres.moveDataDirectoryAside("reinit");
+                LOG.warn("reinitialize: the old data directory is kept at {}; cloning from {}", aside, reinit.leader());
+                postgres.basebackup(reinit.leader().upstream());
+                postgres.start();
+            });
+        } else if (decision instanceof Reload reload) {
+            postgres.configure(reload.standby(), reload.upstream());
+            postgres.reload();
         } else if (decision instanceof Rewind rewind) {
             jobs.submit("rewind to follow " + rewind.leader(), PgState.STARTING, () -> repair(rewind));
         } else if (decision instanceof StepDown stepDown) {
@@ -305,7 +325,7 @@ public final class DecisionExecutor {
             throw new IllegalStateException("use_pg_rewind and reinit_on_rewind_failure are both off: the diverged data"
                     + " directory is left for an operator");
         }
-        Path aside = postgres.moveDataDirectoryAside();
+        Path aside = postgres.moveDataDirectoryAside("diverged");
         LOG.warn("the diverged data directory is kept at {}; cloning from {}", aside, leader);
         postgres.basebackup(leader.upstream());
         postgres.start();

@@ -44,6 +44,9 @@ public final class HaLoop implements AutoCloseable {
     private final DecisionExecutor executor;
     private final StatusBoard board;
     private final LoopSignal signal;
+    private final LocalRequests requests;
+    /** A request whose job is running: answered when the job ends. */
+    private LocalRequests.Pending requestInJob;
     private final MonotonicClock clock;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
     private final Thread thread;
@@ -66,7 +69,7 @@ public final class HaLoop implements AutoCloseable {
     private volatile String currentLeader;
 
     public HaLoop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
-                  DecisionExecutor executor, StatusBoard board, LoopSignal signal, MonotonicClock clock) {
+                  DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock) {
         this.node = node;
         this.store = store;
         this.postgres = postgres;
@@ -75,6 +78,7 @@ public final class HaLoop implements AutoCloseable {
         this.executor = executor;
         this.board = board;
         this.signal = signal;
+        this.requests = requests;
         this.clock = clock;
         this.thread = new Thread(this::run, "regent-ha-loop");
     }
@@ -107,12 +111,14 @@ public final class HaLoop implements AutoCloseable {
         // before the view: a job that ends after the view was read (a bootstrap taking the leader key) must
         // still count as running, or the decider would judge its outcome on a view that predates it
         Optional<LocalState.RunningJob> job = jobs.current();
+        answerRequestInJob(job);
+        Optional<LocalRequests.Pending> request = requests.take();
         boolean reachable = refreshFromStore();
         ensureWatch(reachable);
         ClusterView view = lastView;
         HaConfig config = view.config().orElse(node.bootstrap().dcs());
         trackLeaderless(view);
-        LocalState local = localState(reachable, job);
+        LocalState local = localState(reachable, job, request.map(LocalRequests.Pending::kind));
         if (reachable && !publishMember(view, local, config)) {
             // one failed call is enough to stop trusting etcd this cycle: every further call could
             // take another retry_timeout, and a leader must not spend its lease waiting on them
@@ -121,11 +127,16 @@ public final class HaLoop implements AutoCloseable {
         }
         Decision decision = Decider.decide(view, local, config);
         logReason(decision);
+        boolean executed = false;
         try {
             executor.execute(decision, view, local, config);
+            executed = true;
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
             LOG.debug("failure detail", e);
+        }
+        if (request.isPresent()) {
+            answer(request.get(), decision, executed);
         }
         board.publish(LoopSnapshot.ofCycle(status(view, local, decision), view, config,
                 decision.getClass().getSimpleName(), Duration.ofNanos(clock.nanos() - started)));
@@ -134,6 +145,28 @@ public final class HaLoop implements AutoCloseable {
             signal.wake();
         }
         return config;
+    }
+
+    /** A request the decider turned into its action is answered when that action ends; any other decision is a refusal. */
+    private void answer(LocalRequests.Pending request, Decision decision, boolean executed) {
+        boolean acted = decision instanceof Decision.RestartPostgres || decision instanceof Decision.Reinitialize
+                || decision instanceof Decision.Reload;
+        if (!acted || !executed) {
+            request.outcome().complete(new LocalRequests.Outcome(false, decision.reason()));
+        } else if (decision instanceof Decision.Reload) {
+            request.outcome().complete(new LocalRequests.Outcome(true, "reloaded"));
+        } else {
+            requestInJob = request;
+        }
+    }
+
+    private void answerRequestInJob(Optional<LocalState.RunningJob> job) {
+        if (requestInJob == null || job.filter(j -> !j.failed()).isPresent()) {
+            return;
+        }
+        requestInJob.outcome().complete(job.isEmpty() ? new LocalRequests.Outcome(true, "done")
+                : new LocalRequests.Outcome(false, job.get().description() + " (see the agent's log)"));
+        requestInJob = null;
     }
 
     private boolean refreshFromStore() {
@@ -192,7 +225,8 @@ public final class HaLoop implements AutoCloseable {
         }
     }
 
-    private LocalState localState(boolean reachable, Optional<LocalState.RunningJob> job) {
+    private LocalState localState(boolean reachable, Optional<LocalState.RunningJob> job,
+                                  Optional<LocalRequests.Kind> request) {
         boolean hasData = postgres.hasDataDirectory();
         boolean pgRunning = hasData && postgres.isRunning();
         Optional<PgProbe> pg = Optional.empty();
@@ -210,7 +244,7 @@ public final class HaLoop implements AutoCloseable {
         Duration remaining = lastLease == null ? Duration.ZERO
                 : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
         return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, job, reachable, remaining,
-                Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now());
+                Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now(), request);
     }
 
     /** Publishes when something changed, and at least every {@code loop_wait} even when nothing did. */

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param receiverDownFor  how long a standby with an upstream configured has not been streaming (zero
  *                         while it streams, and for a primary)
  * @param now              the wall-clock time of the cycle, for requests scheduled at a given time
+ * @param request          what an operator asked of this node through the REST API, taken this cycle
  */
 public record LocalState(
         String name,
@@ -35,7 +36,8 @@ public record LocalState(
         Duration leaseRemaining,
         Optional<Leaderless> leaderless,
         Duration receiverDownFor,
-        Instant now) {
+        Instant now,
+        Optional<LocalRequests.Kind> request) {
 
     /**
      * A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile; or,
@@ -56,7 +58,7 @@ public record LocalState(
     /** The same state, with etcd found unreachable later in the cycle (no second probe of PostgreSQL). */
     public LocalState withStoreUnreachable() {
         return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, false, leaseRemaining, leaderless,
-                receiverDownFor, now);
+                receiverDownFor, now, request);
     }
 
     public boolean isPrimary() {

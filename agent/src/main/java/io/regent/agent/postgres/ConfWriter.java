@@ -48,6 +48,9 @@ public final class ConfWriter {
         // after its upstream dies the WAL receiver retries only this often (5 s by default): a
         // standby told to follow a new primary would sit out the rest of that wait before streaming
         settings.putIfAbsent("wal_retrieve_retry_interval", "500ms");
+        // crash recovery of a restarted leader: one syncfs() of the file system instead of an fsync of
+        // every file in the data directory (about a second saved on a small cluster; PG 14+, Linux)
+        settings.putIfAbsent("recovery_init_sync_method", "syncfs");
         settings.put("recovery_target_timeline", "latest");
         settings.put("cluster_name", node.scope() + "/" + node.name());
         settings.put("primary_conninfo", upstream.map(this::primaryConninfo).orElse(""));

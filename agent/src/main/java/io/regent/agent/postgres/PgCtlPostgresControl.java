@@ -177,6 +177,15 @@ public final class PgCtlPostgresControl implements PostgresControl {
     }
 
     @Override
+    public void reload() {
+        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
+            statement.execute("SELECT pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new PostgresException("reload failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public void follow(Upstream upstream) {
         writeFile(dataDir.resolve("postgresql.conf"), conf.postgresqlConf(Optional.of(upstream)));
         try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
@@ -293,10 +302,10 @@ public final class PgCtlPostgresControl implements PostgresControl {
     }
 
     @Override
-    public Path moveDataDirectoryAside() {
+    public Path moveDataDirectoryAside(String why) {
         String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")
                 .format(java.time.LocalDateTime.now(java.time.ZoneOffset.UTC));
-        Path aside = dataDir.resolveSibling(dataDir.getFileName() + ".diverged-" + stamp);
+        Path aside = dataDir.resolveSibling(dataDir.getFileName() + "." + why + "-" + stamp);
         move(dataDir, aside);
         return aside;
     }

@@ -55,12 +55,12 @@ public interface PostgresControl {
     void rewind(Upstream source);
 
     /**
-     * Renames the data directory aside ({@code <data_dir>.diverged-<time>}) so that a fresh clone can take
+     * Renames the data directory aside ({@code <data_dir>.<why>-<time>}, e.g. {@code diverged}, {@code reinit}) so that a fresh clone can take
      * its place; nothing is deleted.
      *
      * @return where the old data directory now is
      */
-    Path moveDataDirectoryAside();
+    Path moveDataDirectoryAside(String why);
 
     /** The physical replication slots on this server. */
     List<ReplicationSlot> physicalSlots();
@@ -83,6 +83,9 @@ public interface PostgresControl {
      * not shut down cleanly as a primary (crash, immediate stop, a standby).
      */
     Optional<Lsn> cleanShutdownCheckpoint();
+
+    /** Has the running PostgreSQL read its configuration files again ({@code pg_reload_conf()}). */
+    void reload();
 
     /** Points a running standby at a new upstream without restarting it (rewrite + reload). */
     void follow(Upstream upstream);

@@ -7,6 +7,7 @@ import io.regent.agent.api.RestServer;
 import io.regent.agent.ha.DecisionExecutor;
 import io.regent.agent.ha.HaLoop;
 import io.regent.agent.ha.JobRunner;
+import io.regent.agent.ha.LocalRequests;
 import io.regent.agent.ha.LoopSignal;
 import io.regent.agent.postgres.ControlTimeouts;
 import io.regent.agent.postgres.LocalProbe;
@@ -107,15 +108,21 @@ public class AgentFactory {
     }
 
     @Singleton
-    HaLoop loop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
-                DecisionExecutor executor, StatusBoard board, LoopSignal signal, MonotonicClock clock) {
-        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, clock);
+    LocalRequests localRequests(LoopSignal signal) {
+        return new LocalRequests(signal);
     }
 
     @Singleton
-    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics, ClusterStore store) {
+    HaLoop loop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
+                DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock) {
+        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, requests, clock);
+    }
+
+    @Singleton
+    RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics, ClusterStore store,
+                    LocalRequests requests) {
         return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(node, System.getenv()),
-                metrics, store);
+                metrics, store, requests);
     }
 
     /**

@@ -15,6 +15,9 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.LeaderTarget;
+import io.regent.agent.ha.Decision.Reinitialize;
+import io.regent.agent.ha.Decision.Reload;
+import io.regent.agent.ha.Decision.RestartPostgres;
 import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.StartPostgres;
@@ -64,7 +67,8 @@ class DeciderScenariosTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource({"workInProgressAndEtcdOutages", "membersWithoutData", "stoppedOrStartingPostgres",
             "aLeaderWhosePostgresStopped", "aLeaderExists", "standbysThatDivergedFromTheLeader", "electionsWithoutALeader",
-            "locationAsATieBreaker", "switchoverAndFailoverRequests", "maintenanceMode"})
+            "locationAsATieBreaker", "switchoverAndFailoverRequests", "maintenanceMode",
+            "operatorRequestsForThisNode"})
     void decides(Scenario<? extends Decision> scenario) {
         check(scenario);
     }
@@ -703,5 +707,46 @@ class DeciderScenariosTest {
                         ledByNode2().paused(),
                         Locals.runningPrimary("node2").storeUnreachable(ofSeconds(5)),
                         Wait.class, "etcd is unreachable; maintenance mode"));
+    }
+
+    static Stream<Scenario<?>> operatorRequestsForThisNode() {
+        return Stream.of(
+                scenario("a restart of the leader restarts it in place as the primary",
+                        Views.initializedWithLeader("node2"), Locals.runningPrimary("node2").asked(LocalRequests.Kind.RESTART),
+                        RestartPostgres.class, "restarting the leader's PostgreSQL in place")
+                        .where(d -> assertThat(d.asPrimary()).isTrue()),
+                scenario("a restart of a standby restarts it as the leader's standby",
+                        Views.initializedWithLeader("node1"), Locals.runningStandby("node2").asked(LocalRequests.Kind.RESTART),
+                        RestartPostgres.class, "restarting PostgreSQL as a standby of node1")
+                        .where(d -> assertThat(d.upstream()).contains(NODE1)),
+                scenario("a restart is honoured in maintenance mode",
+                        Views.initializedWithLeader("node1").paused(), Locals.runningStandby("node2").asked(LocalRequests.Kind.RESTART),
+                        RestartPostgres.class, "restart requested"),
+                scenario("the leader is not reinitialized",
+                        Views.initializedWithLeader("node2"), Locals.runningPrimary("node2").asked(LocalRequests.Kind.REINITIALIZE),
+                        Wait.class, "the leader cannot be reinitialized: switch over to another member first"),
+                scenario("a standby is re-cloned from the running leader",
+                        Views.initializedWithLeader("node1"), Locals.runningStandby("node2").asked(LocalRequests.Kind.REINITIALIZE),
+                        Reinitialize.class, "moving the data directory aside and cloning from node1")
+                        .where(d -> assertThat(d.leader()).isEqualTo(NODE1)),
+                scenario("without a running leader there is nothing to re-clone from",
+                        Views.initializedWithoutLeader().with(member("node1")), Locals.runningStandby("node2")
+                                .asked(LocalRequests.Kind.REINITIALIZE).leaderlessFor(ofSeconds(1)),
+                        Wait.class, "no running leader to clone from"),
+                scenario("a reload of a standby keeps its upstream",
+                        Views.initializedWithLeader("node1"), Locals.runningStandby("node2").streamingFrom(upstreamOf("node1"))
+                                .configuredFor(upstreamOf("node1")).asked(LocalRequests.Kind.RELOAD),
+                        Reload.class, "reload requested")
+                        .where(d -> {
+                            assertThat(d.upstream()).contains(upstreamOf("node1"));
+                            assertThat(d.standby()).isTrue();
+                        }),
+                scenario("a reload of a stopped PostgreSQL is refused",
+                        Views.initializedWithLeader("node1"), Locals.stopped("node2").asked(LocalRequests.Kind.RELOAD),
+                        Wait.class, "PostgreSQL is not running: nothing to reload"),
+                scenario("a request waits for a job in progress",
+                        Views.initializedWithLeader("node1"), Locals.runningStandby("node2").asked(LocalRequests.Kind.RESTART)
+                                .job("clone from node1 in progress", PgState.CREATING_REPLICA),
+                        Wait.class, "clone from node1 in progress"));
     }
 }

@@ -11,6 +11,9 @@ import io.regent.agent.ha.Decision.Bootstrap;
 import io.regent.agent.ha.Decision.CloneFrom;
 import io.regent.agent.ha.Decision.Demote;
 import io.regent.agent.ha.Decision.DropRequest;
+import io.regent.agent.ha.Decision.Reinitialize;
+import io.regent.agent.ha.Decision.Reload;
+import io.regent.agent.ha.Decision.RestartPostgres;
 import io.regent.agent.ha.Decision.RestartStandby;
 import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.Follow;
@@ -158,6 +161,15 @@ class DecisionCoverageTest {
             Map.entry(Rewind.class, new Example(REWIND, Views.initializedWithLeader("node1"),
                     Locals.runningStandby(ME).configuredFor(upstreamOf("node1")),
                     List.of("pg.stop", "pg.rewind node1.db:5432", "pg.configure standby upstream=node1.db:5432", "pg.start"))),
+            Map.entry(RestartPostgres.class, new Example(new RestartPostgres(false, Optional.of(NODE1), "restart requested"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME).asked(LocalRequests.Kind.RESTART),
+                    List.of("pg.stop", "pg.configure standby upstream=node1.db:5432", "pg.start"))),
+            Map.entry(Reinitialize.class, new Example(new Reinitialize(NODE1, "reinitialize requested"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME).asked(LocalRequests.Kind.REINITIALIZE),
+                    List.of("pg.stop", "pg.moveDataDirectoryAside", "pg.basebackup node1.db:5432", "pg.start"))),
+            Map.entry(Reload.class, new Example(new Reload(Optional.of(upstreamOf("node1")), true, "reload requested"),
+                    Views.initializedWithLeader("node1"), Locals.runningStandby(ME).asked(LocalRequests.Kind.RELOAD),
+                    List.of("pg.configure standby upstream=node1.db:5432", "pg.reload"))),
             Map.entry(DropRequest.class, new Example(new DropRequest("no member named node9"),
                     Views.initializedWithLeader(ME).failover(FailoverRequest.failoverTo("node9")), Locals.runningPrimary(ME),
                     List.of("store.clearFailover"))));

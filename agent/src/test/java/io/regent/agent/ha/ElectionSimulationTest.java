@@ -494,7 +494,7 @@ class ElectionSimulationTest {
                     configuredUpstream.map(u -> new PgProbe.WalReceiver("streaming", u, timeline)), Views.SYSTEM_ID, "15.8");
             LocalState local = new LocalState(name, tags, true, Optional.of(Views.SYSTEM_ID), true, Optional.of(pg),
                     Optional.empty(), !isolated,
-                    Duration.ofSeconds(isolated ? 0 : Views.CONFIG.ttl()), leaderless, Duration.ZERO, Locals.NOW);
+                    Duration.ofSeconds(isolated ? 0 : Views.CONFIG.ttl()), leaderless, Duration.ZERO, Locals.NOW, Optional.empty());
             if (!isolated) {
                 cluster.put(name, member(++cluster.revision));
             }

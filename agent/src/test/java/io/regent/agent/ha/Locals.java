@@ -67,6 +67,7 @@ final class Locals {
         private Duration leaseRemaining = Duration.ofSeconds(20);
         private Duration receiverDownFor = Duration.ZERO;
         private java.time.Instant now = NOW;
+        private java.util.Optional<LocalRequests.Kind> request = java.util.Optional.empty();
         private Optional<LocalState.Leaderless> leaderless = Optional.empty();
         private Optional<String> formerLeaderLocation = Optional.empty();
 
@@ -145,6 +146,12 @@ final class Locals {
             return this;
         }
 
+        /** An operator asked this node for {@code kind} through the REST API. */
+        LocalBuilder asked(LocalRequests.Kind kind) {
+            request = java.util.Optional.of(kind);
+            return this;
+        }
+
         /** The wall-clock time of the cycle (default {@link Locals#NOW}). */
         LocalBuilder at(java.time.Instant time) {
             now = time;
@@ -188,7 +195,7 @@ final class Locals {
                     l.elapsed(), l.sinceStartup(), formerLeaderLocation));
             return new LocalState(name, new Tags(priority, location, nofailover), hasData,
                     Optional.ofNullable(hasData ? systemIdentifier : null), running, pg, job, storeReachable,
-                    leaseRemaining, tracked, receiverDownFor, now);
+                    leaseRemaining, tracked, receiverDownFor, now, request);
         }
     }
 }

@@ -135,7 +135,7 @@ final class RecordingPostgresControl implements PostgresControl {
 
     /** Logged as {@code pg.moveDataDirectoryAside}; answers {@link #ASIDE}. */
     @Override
-    public java.nio.file.Path moveDataDirectoryAside() {
+    public java.nio.file.Path moveDataDirectoryAside(String why) {
         record("moveDataDirectoryAside", "pg.moveDataDirectoryAside");
         return ASIDE;
     }
@@ -170,6 +170,11 @@ final class RecordingPostgresControl implements PostgresControl {
     @Override
     public Optional<Lsn> cleanShutdownCheckpoint() {
         return Optional.of(SHUTDOWN_CHECKPOINT);
+    }
+
+    @Override
+    public void reload() {
+        record("reload", "pg.reload");
     }
 
     @Override
