@@ -15,6 +15,7 @@ public enum Figure {
     FOLLOW_AFTER_PROMOTION("promotion → every standby streaming from the new primary", Unit.MILLIS),
     STANDBYS_NOT_FOLLOWING("standbys not streaming from the new primary within 30 s", Unit.COUNT),
     STANDBYS_RESTARTED("standby postmasters restarted", Unit.COUNT),
+    OLD_PRIMARY_RESTARTS("old primary's postmaster restarts (switchover: once by design, as a standby)", Unit.COUNT),
     ACKED_WRITES_LOST("acknowledged writes lost", Unit.COUNT),
     STALE_WRITES("writes acknowledged by a stale primary after the new one was up (writer via /primary)", Unit.COUNT),
     STALE_WRITES_DIRECT("writes accepted by the stale primary after the new one was up (client connected to it)", Unit.COUNT),

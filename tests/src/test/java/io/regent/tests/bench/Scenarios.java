@@ -20,6 +20,7 @@ final class Scenarios {
         add(new HostLossScenario("host-loss", 2));
         add(new PostgresCrashScenario());
         add(new AgentHangScenario());
+        add(new SwitchoverScenario());
         add(new OldPrimaryRejoinScenario());
         add(new HostLossScenario("scaling-4", 4));
         add(new HostLossScenario("scaling-6", 6));
@@ -35,11 +36,12 @@ final class Scenarios {
 
     /**
      * --quick: every scenario but scaling-4 (the scaling series keeps its ends, 2 and 6 standbys),
-     * each run once except the two the issue's main goals are about, unless --runs says otherwise.
+     * each run once except host-loss, postgres-crash and switchover (the issue's main goals), unless
+     * --runs says otherwise.
      */
-    private static final List<String> QUICK = List.of("host-loss", "postgres-crash", "agent-hang", "rejoin", "scaling-6",
-            "footprint-3", "footprint-7", "footprint-3-fast");
-    private static final Set<String> QUICK_REPEATED = Set.of("host-loss", "postgres-crash");
+    private static final List<String> QUICK = List.of("host-loss", "postgres-crash", "agent-hang", "switchover", "rejoin",
+            "scaling-6", "footprint-3", "footprint-7", "footprint-3-fast");
+    private static final Set<String> QUICK_REPEATED = Set.of("host-loss", "postgres-crash", "switchover");
 
     private Scenarios() {
     }
