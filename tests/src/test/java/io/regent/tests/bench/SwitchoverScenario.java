@@ -102,10 +102,11 @@ final class SwitchoverScenario implements BenchScenario {
                 if (request.isEmpty()) {
                     return figures;
                 }
-                long requested = request.get().sent();
+                Request sent = request.get();
+                long requested = sent.sent();
                 // the wall-clock time lines the figures up with the agents' and PostgreSQL's logs (--keep-logs)
-                figures.note("api_answer", "sent at " + request.get().sentAt() + ", " + request.get().status() + " after " + (request.get().answered() - requested) / 1_000_000
-                        + " ms: " + request.get().body().strip());
+                figures.note("api_answer", "sent at " + sent.sentAt() + ", " + sent.status() + " after "
+                        + (sent.answered() - requested) / 1_000_000 + " ms: " + sent.body().strip());
 
                 Optional<PrimaryWatch.Seen> seen = primaries.await(Measurements.scaled(Duration.ofSeconds(30)));
                 if (seen.isEmpty()) {
