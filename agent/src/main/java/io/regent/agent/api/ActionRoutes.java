@@ -5,6 +5,7 @@ import io.regent.agent.status.StatusBoard;
 import io.regent.common.model.ClusterView;
 import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.LeaderLock;
+import io.regent.common.model.Role;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.store.etcd.JsonCodec;
 import io.vertx.core.http.HttpMethod;
@@ -113,7 +114,9 @@ final class ActionRoutes implements Routes {
             ClusterView view = board.snapshot().view();
             Optional<String> leader = view.leader().map(LeaderLock::name);
             seenRequest |= view.failover().isPresent();
-            if (leader.isPresent() && !leader.get().equals(from) && candidate.map(leader.get()::equals).orElse(true)) {
+            // done once the new leader says it runs as the primary, not merely holds the key
+            boolean writable = view.leaderMember().map(m -> m.role() == Role.PRIMARY).orElse(false);
+            if (leader.isPresent() && !leader.get().equals(from) && candidate.map(leader.get()::equals).orElse(true) && writable) {
                 return new Outcome(200, "Successfully " + (kind.equals("switchover") ? "switched over" : "failed over")
                         + " to " + leader.get());
             }

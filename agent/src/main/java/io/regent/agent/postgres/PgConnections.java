@@ -33,6 +33,57 @@ public final class PgConnections {
         return DriverManager.getConnection(url, properties);
     }
 
+    /** Work on the control connection. */
+    @FunctionalInterface
+    public interface SqlWork<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    private Connection control;
+
+    /**
+     * Runs {@code work} on one connection kept open for the agent's control statements (promote, reload,
+     * slots, checkpoint): a new connection costs a SCRAM handshake, hundreds of milliseconds on a busy
+     * machine, in the middle of a failover. A connection found broken (PostgreSQL restarted since) is
+     * replaced and the work tried once more.
+     */
+    public synchronized <T> T withControl(SqlWork<T> work) throws SQLException {
+        boolean fresh = control == null;
+        try {
+            if (control == null) {
+                control = open();
+            }
+            return work.apply(control);
+        } catch (SQLException e) {
+            if (!isConnectionFailure(e)) {
+                throw e;
+            }
+            closeControl();
+            if (fresh) {
+                throw e;
+            }
+            control = open();
+            return work.apply(control);
+        }
+    }
+
+    private static boolean isConnectionFailure(SQLException e) {
+        String state = e.getSQLState();
+        // 08: connection exception; 57P01..03: the server shut down or is restarting
+        return state == null || state.startsWith("08") || state.startsWith("57P");
+    }
+
+    public synchronized void closeControl() {
+        if (control != null) {
+            try {
+                control.close();
+            } catch (SQLException ignored) {
+                // it was broken anyway
+            }
+            control = null;
+        }
+    }
+
     /** A superuser connection to another member's PostgreSQL (the leader a rewind reads from). */
     public Connection openTo(Upstream upstream) throws SQLException {
         String host = upstream.host().contains(":") ? "[" + upstream.host() + "]" : upstream.host();

@@ -178,8 +178,12 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void reload() {
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
-            statement.execute("SELECT pg_reload_conf()");
+        try {
+            connections.withControl(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    return statement.execute("SELECT pg_reload_conf()");
+                }
+            });
         } catch (SQLException e) {
             throw new PostgresException("reload failed: " + e.getMessage(), e);
         }
@@ -188,14 +192,20 @@ public final class PgCtlPostgresControl implements PostgresControl {
     @Override
     public void follow(Upstream upstream) {
         writeFile(dataDir.resolve("postgresql.conf"), conf.postgresqlConf(Optional.of(upstream)));
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
-            if (!"sighup".equals(settingContext(statement, "primary_conninfo"))) {
+        try {
+            boolean reloaded = connections.withControl(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    if (!"sighup".equals(settingContext(statement, "primary_conninfo"))) {
+                        return false;
+                    }
+                    return statement.execute("SELECT pg_reload_conf()") || true;
+                }
+            });
+            if (!reloaded) {
                 LOG.info("primary_conninfo cannot be reloaded on this server; restarting to follow {}", upstream);
                 stop();
                 start();
-                return;
             }
-            statement.execute("SELECT pg_reload_conf()");
         } catch (SQLException e) {
             throw new PostgresException("reload to follow " + upstream + " failed: " + e.getMessage(), e);
         }
@@ -209,15 +219,21 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void promote() {
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout((int) timeouts.promote().toSeconds() + 5);
-            try (ResultSet rs = statement.executeQuery("SELECT pg_promote(true, " + timeouts.promote().toSeconds() + ")")) {
-                if (!rs.next() || !rs.getBoolean(1)) {
-                    throw new PostgresException("pg_promote did not complete within " + timeouts.promote().toSeconds() + " s");
+        boolean promoted;
+        try {
+            promoted = connections.withControl(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.setQueryTimeout((int) timeouts.promote().toSeconds() + 5);
+                    try (ResultSet rs = statement.executeQuery("SELECT pg_promote(true, " + timeouts.promote().toSeconds() + ")")) {
+                        return rs.next() && rs.getBoolean(1);
+                    }
                 }
-            }
+            });
         } catch (SQLException e) {
             throw new PostgresException("promote failed: " + e.getMessage(), e);
+        }
+        if (!promoted) {
+            throw new PostgresException("pg_promote did not complete within " + timeouts.promote().toSeconds() + " s");
         }
     }
 
@@ -225,9 +241,13 @@ public final class PgCtlPostgresControl implements PostgresControl {
     public Optional<TimelineSwitch> lastTimelineSwitch() {
         String sql = "SELECT pg_read_file('pg_wal/' || lpad(upper(to_hex(tli)), 8, '0') || '.history') FROM "
                 + "(SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int AS tli) t WHERE tli > 1";
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            return rs.next() ? TimelineSwitch.lastOf(rs.getString(1)) : Optional.empty();
+        try {
+            String history = connections.withControl(connection -> {
+                try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery(sql)) {
+                    return rs.next() ? rs.getString(1) : null;
+                }
+            });
+            return history == null ? Optional.empty() : TimelineSwitch.lastOf(history);
         } catch (SQLException e) {
             throw new PostgresException("reading the timeline history failed: " + e.getMessage(), e);
         }
@@ -312,31 +332,38 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public List<ReplicationSlot> physicalSlots() {
-        List<ReplicationSlot> slots = new ArrayList<>();
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT slot_name, active, restart_lsn::text FROM pg_replication_slots"
-                     + " WHERE slot_type = 'physical' AND NOT temporary")) {
-            while (rs.next()) {
-                String restart = rs.getString(3);
-                slots.add(new ReplicationSlot(rs.getString(1), rs.getBoolean(2),
-                        restart == null ? Optional.empty() : Optional.of(Lsn.parse(restart))));
-            }
+        try {
+            return connections.withControl(connection -> {
+                List<ReplicationSlot> slots = new ArrayList<>();
+                try (Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery("SELECT slot_name, active, restart_lsn::text FROM pg_replication_slots"
+                             + " WHERE slot_type = 'physical' AND NOT temporary")) {
+                    while (rs.next()) {
+                        String restart = rs.getString(3);
+                        slots.add(new ReplicationSlot(rs.getString(1), rs.getBoolean(2),
+                                restart == null ? Optional.empty() : Optional.of(Lsn.parse(restart))));
+                    }
+                }
+                return slots;
+            });
         } catch (SQLException e) {
             throw new PostgresException("reading the replication slots failed: " + e.getMessage(), e);
         }
-        return slots;
     }
 
     @Override
     public void createPhysicalSlot(String name, boolean reserve) {
-        try (Connection connection = connections.open();
-             java.sql.PreparedStatement statement = connection.prepareStatement(
-                     "SELECT pg_create_physical_replication_slot(?, ?) WHERE NOT EXISTS"
-                             + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
-            statement.setString(1, name);
-            statement.setBoolean(2, reserve);
-            statement.setString(3, name);
-            statement.execute();
+        try {
+            connections.withControl(connection -> {
+                try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                        "SELECT pg_create_physical_replication_slot(?, ?) WHERE NOT EXISTS"
+                                + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+                    statement.setString(1, name);
+                    statement.setBoolean(2, reserve);
+                    statement.setString(3, name);
+                    return statement.execute();
+                }
+            });
             LOG.info("created replication slot {}", name);
         } catch (SQLException e) {
             throw new PostgresException("creating replication slot " + name + " failed: " + e.getMessage(), e);
@@ -345,11 +372,14 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void dropSlot(String name) {
-        try (Connection connection = connections.open();
-             java.sql.PreparedStatement statement = connection.prepareStatement(
-                     "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
-            statement.setString(1, name);
-            statement.execute();
+        try {
+            connections.withControl(connection -> {
+                try (java.sql.PreparedStatement statement = connection.prepareStatement(
+                        "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = ? AND NOT active")) {
+                    statement.setString(1, name);
+                    return statement.execute();
+                }
+            });
             LOG.info("dropped replication slot {}", name);
         } catch (SQLException e) {
             throw new PostgresException("dropping replication slot " + name + " failed: " + e.getMessage(), e);
@@ -358,9 +388,13 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void checkpoint() {
-        try (Connection connection = connections.open(); Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout((int) timeouts.fastStop().toSeconds());
-            statement.execute("CHECKPOINT");
+        try {
+            connections.withControl(connection -> {
+                try (Statement statement = connection.createStatement()) {
+                    statement.setQueryTimeout((int) timeouts.fastStop().toSeconds());
+                    return statement.execute("CHECKPOINT");
+                }
+            });
         } catch (SQLException e) {
             throw new PostgresException("checkpoint failed: " + e.getMessage(), e);
         }

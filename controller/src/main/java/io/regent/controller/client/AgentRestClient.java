@@ -11,6 +11,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.security.GeneralSecurityException;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -23,16 +26,18 @@ public final class AgentRestClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final HttpClient http;
+    private final Duration connectTimeout;
     private final Duration requestTimeout;
     private final Optional<BasicAuth> auth;
+    private HttpClient plain;
+    private HttpClient tls;
 
     /**
      * @param requestTimeout how long to wait for the answer: the agents wait for the outcome of an
      *                       action before they answer, so this is much longer than the connect timeout
      */
     public AgentRestClient(Duration connectTimeout, Duration requestTimeout, Optional<BasicAuth> auth) {
-        this.http = HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.connectTimeout = connectTimeout;
         this.requestTimeout = requestTimeout;
         this.auth = auth;
     }
@@ -66,6 +71,31 @@ public final class AgentRestClient {
         }
     }
 
+    /**
+     * For plain http, a client whose TLS context trusts nothing: the JDK's default context loads and parses
+     * the whole CA store even when no TLS is ever used, which cost regentctl seconds per command.
+     */
+    private synchronized HttpClient client(URI uri) {
+        boolean https = "https".equals(uri.getScheme());
+        if (https && tls == null) {
+            tls = builder().build();
+        }
+        if (!https && plain == null) {
+            try {
+                SSLContext none = SSLContext.getInstance("TLS");
+                none.init(null, new TrustManager[0], null);
+                plain = builder().sslContext(none).build();
+            } catch (GeneralSecurityException e) {
+                plain = builder().build();
+            }
+        }
+        return https ? tls : plain;
+    }
+
+    private HttpClient.Builder builder() {
+        return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+    }
+
     private AgentResponse send(String apiUrl, String path, String method, HttpRequest.BodyPublisher body)
             throws AgentUnreachableException {
         URI uri;
@@ -81,7 +111,7 @@ public final class AgentRestClient {
                 .method(method, body);
         auth.ifPresent(credentials -> request.header("Authorization", credentials.header()));
         try {
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = client(uri).send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new AgentResponse(response.statusCode(), response.body());
         } catch (HttpTimeoutException e) {
             throw new AgentUnreachableException(method + " " + uri + ": no answer within "

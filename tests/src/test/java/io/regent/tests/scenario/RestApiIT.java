@@ -133,8 +133,18 @@ class RestApiIT {
             assertThat(status("GET", standby, "/replica?lag=1GB")).isEqualTo(200);
             assertThat(status("GET", standby, "/replica")).isEqualTo(200);
             assertThat(status("GET", standby, "/readiness?lag=64kB")).isEqualTo(503);
-            JsonNode member = clusterMember(JSON.readTree(send("GET", primary, "/cluster", null).body()), standby.name());
-            assertThat(member.path("lag").asLong()).as("/cluster lag of %s", standby.name()).isGreaterThan(64 * 1024);
+            // the primary's /cluster is as of its last cycle: up to loop_wait behind the standby's own view
+            Failover.await("/cluster on the primary shows " + standby.name() + " more than 64kB behind", SETTLE, () -> {
+                try {
+                    return clusterMember(JSON.readTree(send("GET", primary, "/cluster", null).body()), standby.name())
+                            .path("lag").asLong() > 64 * 1024;
+                } catch (IOException e) {
+                    return false;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            });
         } finally {
             standby.resumeWalReceiver();
         }
