@@ -16,8 +16,8 @@ record BenchOptions(int runs, boolean runsGiven, boolean quick, List<String> sce
 
     static final String USAGE = """
             Usage: bin/bench [--quick] [--runs K] [--scenario NAME]... [--out DIR] [--footprint-seconds S] [--keep-logs]
-              --quick              fewer scenarios and runs: host-loss and postgres-crash twice, the others
-                                   once, no scaling-4 (about 10 minutes on 2 cores)
+              --quick              fewer scenarios and runs: host-loss, postgres-crash and switchover twice, the others
+                                   once, no scaling-4 (about 12 minutes on 2 cores)
               --runs K             runs per scenario (default 5; with --quick, every scenario K times);
                                    footprint runs once
               --scenario NAME      run only this scenario or group (repeatable); scenarios: %s; groups: %s
