@@ -152,10 +152,17 @@ public final class PgCtlPostgresControl implements PostgresControl {
         }
         Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);
         if (postmaster.isPresent()) {
-            LOG.warn("PostgreSQL did not stop with fast or immediate shutdown; killing postmaster {}", postmaster.get().pid());
+            // its children too: a child that cannot run (stopped, stuck in the kernel) would otherwise
+            // outlive the postmaster, keep the shared memory attached, and make the next start fail
+            List<ProcessHandle> children = postmaster.get().descendants().toList();
+            LOG.warn("PostgreSQL did not stop with fast or immediate shutdown; killing postmaster {} and its {} processes",
+                    postmaster.get().pid(), children.size());
             postmaster.get().destroyForcibly();
+            children.forEach(ProcessHandle::destroyForcibly);
             postmaster.get().onExit().orTimeout(timeouts.killWait().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
                     .exceptionally(e -> null).join();
+            children.forEach(child -> child.onExit().orTimeout(timeouts.killWait().toMillis(),
+                    java.util.concurrent.TimeUnit.MILLISECONDS).exceptionally(e -> null).join());
         }
         if (isRunning()) {
             throw new PostgresException("PostgreSQL is still running after SIGKILL of the postmaster");
