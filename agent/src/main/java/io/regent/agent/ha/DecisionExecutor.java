@@ -249,6 +249,11 @@ public final class DecisionExecutor {
             }
         });
         local.pg().ifPresent(pg -> {
+            if (pg.timeline() > 1 && view.switchPointOf(pg.timeline() - 1).isEmpty()) {
+                // a promotion the history does not show: an append that failed, or a key holder whose
+                // restart in place ended recovery on a new timeline
+                recordPromotion("timeline " + pg.timeline() + " was not recorded in the history");
+            }
             if (!pg.position().equals(lastPublishedOptime)) {
                 store.publishStatus(pg.position(), local.tags().location());
                 lastPublishedOptime = pg.position();

@@ -588,6 +588,31 @@ class DecisionCoverageTest {
     }
 
     @Nested
+    class KeepingTheHistory {
+
+        @Test
+        void aLeaderOnATimelineTheHistoryDoesNotShowRecordsItsPromotion() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new KeepLeading("leading"), Views.initializedWithLeader(ME),
+                        Locals.runningPrimary(ME).timeline(2).lsn("0/3000060"));
+
+                assertThat(rig.log.calls()).containsExactly("store.renewLeader " + ME, "pg.lastTimelineSwitch",
+                        historyLine("timeline 2 was not recorded in the history"), "store.publishStatus 0/3000060");
+            }
+        }
+
+        @Test
+        void aRecordedTimelineIsNotRecordedAgain() {
+            try (Rig rig = new Rig()) {
+                rig.execute(new KeepLeading("leading"), Views.initializedWithLeader(ME).history(1, "0/3000060", ME),
+                        Locals.runningPrimary(ME).timeline(2).lsn("0/3000060"));
+
+                assertThat(rig.log.calls()).containsExactly("store.renewLeader " + ME, "store.publishStatus 0/3000060");
+            }
+        }
+    }
+
+    @Nested
     class RepairingADivergedMember {
 
         @Test
