@@ -22,9 +22,6 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * {@link ClusterAdmin} on etcd v3 through jetcd. Reads are delegated to a read-only
@@ -127,22 +124,10 @@ final class EtcdClusterAdmin implements ClusterAdmin {
     }
 
     private <T> T await(String what, CompletableFuture<T> future) {
-        try {
-            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new StoreUnavailableException(what + ": interrupted", e);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new StoreUnavailableException(what + ": etcd did not answer within " + requestTimeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
-        }
+        return EtcdCalls.await(what, future, requestTimeout);
     }
 
     private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
+        return EtcdCalls.bytes(text);
     }
 }

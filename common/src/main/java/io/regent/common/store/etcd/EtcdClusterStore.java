@@ -281,23 +281,11 @@ final class EtcdClusterStore implements ClusterStore {
     }
 
     private <T> T await(String what, CompletableFuture<T> future) {
-        try {
-            return future.get(requestTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            future.cancel(true);
-            throw new StoreUnavailableException(what + ": interrupted", e);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new StoreUnavailableException(what + ": etcd did not answer within " + requestTimeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
-        }
+        return EtcdCalls.await(what, future, requestTimeout);
     }
 
     private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
+        return EtcdCalls.bytes(text);
     }
 
     private static String string(ByteSequence bytes) {
