@@ -11,7 +11,6 @@ import io.regent.tests.fixture.EtcdServerExtension;
 import io.regent.tests.fixture.RegentCluster;
 import io.regent.tests.fixture.Timing;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
