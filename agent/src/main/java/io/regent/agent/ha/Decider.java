@@ -232,8 +232,11 @@ public final class Decider {
         if (verdict instanceof Election.Won won) {
             return new AcquireAndPromote(pg.inRecovery(), won.reason());
         }
-        String reason = ((Election.NotYet) verdict).reason();
-        if (!pg.inRecovery()) {
+        Election.NotYet notYet = (Election.NotYet) verdict;
+        String reason = notYet.reason();
+        // while the others settle, nobody can take the key without outranking this running primary (it
+        // ranks first on its timeline), and etcd answers: it may stay writable until the verdict is in
+        if (!pg.inRecovery() && !notYet.settling()) {
             return new Demote(Optional.empty(), reason + "; a primary without the leader key must not stay writable");
         }
         return new Wait(reason);

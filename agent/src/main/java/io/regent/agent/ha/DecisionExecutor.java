@@ -88,6 +88,7 @@ public final class DecisionExecutor {
             acquireAndPromote(acquire, view, config);
         } else if (decision instanceof KeepLeading) {
             keepLeading(view, local);
+            restoreConfig(view, config);
             keepSlots(true, view, config, true);
         } else if (decision instanceof Follow follow) {
             postgres.follow(follow.leader().upstream());
@@ -259,6 +260,23 @@ public final class DecisionExecutor {
                 lastPublishedOptime = pg.position();
             }
         });
+    }
+
+    /**
+     * A {@code config} key deleted by hand is written again from the last intact copy (create-if-absent:
+     * an operator's new value always wins). A key present but unreadable is left for the operator to fix.
+     */
+    private void restoreConfig(ClusterView view, HaConfig config) {
+        boolean unreadable = view.problems().stream().anyMatch(problem -> problem.key().endsWith("/config"));
+        if (view.isInitialized() && view.config().isEmpty() && !unreadable) {
+            try {
+                if (store.seedConfig(config)) {
+                    LOG.warn("the config key was missing; restored it from the last intact copy");
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not restore the config key: {}", e.getMessage());
+            }
+        }
     }
 
     /**

@@ -5,6 +5,7 @@ import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
+import io.regent.common.model.Role;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
@@ -13,7 +14,8 @@ import java.util.Optional;
 /**
  * Who should take the leader key when there is none. Pure: reads a snapshot, returns a verdict.
  *
- * <p>Candidates are ranked by timeline, then WAL position, then priority, then being in the same
+ * <p>Candidates are ranked by timeline, then running as a primary already, then WAL position, then
+ * priority, then being in the same
  * {@code location} as the former leader, then name (the earlier name wins a perfect tie, so two agents
  * never both believe they won). Only members that have published
  * since the cluster became leaderless count, so a position from before the loss cannot win or block
@@ -22,10 +24,13 @@ import java.util.Optional;
 final class Election {
 
     /** A member's claim: what it has, how much it wants it, and whether it sits where the old leader sat. */
-    record Claim(String name, int timeline, Lsn position, int priority, boolean besideFormerLeader) {
+    record Claim(String name, int timeline, Lsn position, boolean runsAsPrimary, int priority, boolean besideFormerLeader) {
     }
 
     static final Comparator<Claim> BEST_FIRST = Comparator.comparingInt(Claim::timeline).reversed()
+            // on its timeline a running primary has every record its standbys have (they got them from
+            // it); positions published a moment apart can make a standby look ahead: keep the primary
+            .thenComparing(Claim::runsAsPrimary, Comparator.reverseOrder())
             .thenComparing(Claim::position, Comparator.reverseOrder())
             .thenComparing(Comparator.comparingInt(Claim::priority).reversed())
             .thenComparing(Claim::besideFormerLeader, Comparator.reverseOrder())
@@ -38,7 +43,12 @@ final class Election {
     record Won(String reason) implements Verdict {
     }
 
-    record NotYet(String reason) implements Verdict {
+    /** No win: {@code settling} when only the settle window stands in the way (the outcome is still open). */
+    record NotYet(String reason, boolean settling) implements Verdict {
+
+        NotYet(String reason) {
+            this(reason, false);
+        }
     }
 
     private Election() {
@@ -65,17 +75,17 @@ final class Election {
         boolean settled = leaderless.elapsed().compareTo(settle) >= 0;
         if (leaderless.sinceStartup() && !settled) {
             return new NotYet("no leader since start; waiting " + remaining(settle, leaderless)
-                    + " for members starting with this one to publish their positions");
+                    + " for members starting with this one to publish their positions", true);
         }
         List<Member> silent = others(view, local).stream()
                 .filter(m -> m.modRevision() <= leaderless.sinceRevision())
                 .toList();
         if (!silent.isEmpty() && !settled) {
             return new NotYet("no leader; waiting " + remaining(settle, leaderless) + " for "
-                    + names(silent) + " to publish a position");
+                    + names(silent) + " to publish a position", true);
         }
         Optional<String> formerLocation = leaderless.formerLeaderLocation();
-        Claim mine = new Claim(local.name(), pg.timeline(), pg.position(), local.tags().priority(),
+        Claim mine = new Claim(local.name(), pg.timeline(), pg.position(), !pg.inRecovery(), local.tags().priority(),
                 formerLocation.filter(local.tags().location()::equals).isPresent());
         Optional<Lsn> optime = view.optime();
         Optional<Claim> better = others(view, local).stream()
@@ -84,7 +94,7 @@ final class Election {
                 .filter(m -> !m.tags().nofailover())
                 .filter(m -> m.lsn().isPresent() && m.timeline() != null)
                 .filter(m -> withinLag(optime, m.lsn().get(), config))
-                .map(m -> new Claim(m.name(), m.timeline(), m.lsn().get(), m.tags().priority(),
+                .map(m -> new Claim(m.name(), m.timeline(), m.lsn().get(), m.role() == Role.PRIMARY, m.tags().priority(),
                         formerLocation.filter(m.tags().location()::equals).isPresent()))
                 .filter(other -> BEST_FIRST.compare(other, mine) < 0)
                 .min(BEST_FIRST);

@@ -10,6 +10,7 @@ import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.HaConfig;
 import io.regent.common.config.NodeConfig;
 import io.regent.common.model.ClusterView;
+import io.regent.common.model.KeyProblem;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
@@ -53,6 +54,9 @@ public final class HaLoop implements AutoCloseable {
     private volatile boolean running = true;
 
     private ClusterView lastView = ClusterView.empty(0);
+    /** The dynamic config as last read intact: a config key broken or deleted by hand does not change the rules. */
+    private HaConfig lastGoodConfig;
+    private java.util.Set<KeyProblem> reportedProblems = java.util.Set.of();
     private LeaseStatus lastLease;
     private LocalState.Leaderless leaderless;
     private long leaderlessSinceNanos;
@@ -81,6 +85,7 @@ public final class HaLoop implements AutoCloseable {
         this.requests = requests;
         this.clock = clock;
         this.thread = new Thread(this::run, "regent-ha-loop");
+        this.lastGoodConfig = node.bootstrap().dcs();
     }
 
     public void start() {
@@ -116,7 +121,9 @@ public final class HaLoop implements AutoCloseable {
         boolean reachable = refreshFromStore();
         ensureWatch(reachable);
         ClusterView view = lastView;
-        HaConfig config = view.config().orElse(node.bootstrap().dcs());
+        view.config().ifPresent(good -> lastGoodConfig = good);
+        HaConfig config = lastGoodConfig;
+        reportProblems(view);
         trackLeaderless(view);
         LocalState local = localState(reachable, job, request.map(LocalRequests.Pending::kind));
         if (reachable && !publishMember(view, local, config)) {
@@ -167,6 +174,25 @@ public final class HaLoop implements AutoCloseable {
         requestInJob.outcome().complete(job.isEmpty() ? new LocalRequests.Outcome(true, "done")
                 : new LocalRequests.Outcome(false, job.get().description() + " (see the agent's log)"));
         requestInJob = null;
+    }
+
+    /** Each unreadable key once per change, with the reason; and once more when it is readable again. */
+    private void reportProblems(ClusterView view) {
+        java.util.Set<KeyProblem> now = java.util.Set.copyOf(view.problems());
+        if (now.equals(reportedProblems)) {
+            return;
+        }
+        for (KeyProblem problem : now) {
+            if (!reportedProblems.contains(problem)) {
+                LOG.warn("ignoring etcd key {}: {}", problem.key(), problem.reason());
+            }
+        }
+        for (KeyProblem gone : reportedProblems) {
+            if (now.stream().noneMatch(p -> p.key().equals(gone.key()))) {
+                LOG.info("etcd key {} is readable again (or gone)", gone.key());
+            }
+        }
+        reportedProblems = now;
     }
 
     private boolean refreshFromStore() {

@@ -68,7 +68,7 @@ class DeciderScenariosTest {
     @MethodSource({"workInProgressAndEtcdOutages", "membersWithoutData", "stoppedOrStartingPostgres",
             "aLeaderWhosePostgresStopped", "aLeaderExists", "standbysThatDivergedFromTheLeader", "electionsWithoutALeader",
             "locationAsATieBreaker", "switchoverAndFailoverRequests", "maintenanceMode",
-            "operatorRequestsForThisNode"})
+            "operatorRequestsForThisNode", "strayLeaderKeysAndTies"})
     void decides(Scenario<? extends Decision> scenario) {
         check(scenario);
     }
@@ -483,10 +483,14 @@ class DeciderScenariosTest {
                         Demote.class, "node3 is a better candidate (timeline 4, lsn 0/3000000, priority 100) than this member "
                                 + "(timeline 3, lsn 0/9000000, priority 100); a primary without the leader key must not stay writable")
                         .where(d -> assertThat(d.newUpstream()).isEmpty()),
-                scenario("a primary without the leader key demotes while it waits for silent peers",
+                scenario("a primary without the leader key stays as it is while silent peers settle: none can outrank it",
                         Views.initializedWithoutLeader().with(member("node3").silent().lsn("0/1000000")),
                         Locals.runningPrimary("node2").lsn("0/3000000").leaderlessFor(ofSeconds(0)),
-                        Demote.class, "to publish a position; a primary without the leader key must not stay writable"),
+                        Wait.class, "waiting 20.0 s for node3 to publish a position"),
+                scenario("a primary without the leader key that a better candidate outranks demotes",
+                        Views.initializedWithoutLeader().with(member("node3").timeline(2).lsn("0/1000000")),
+                        Locals.runningPrimary("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        Demote.class, "node3 is a better candidate"),
                 scenario("a peer tagged nofailover does not count as better",
                         Views.initializedWithoutLeader().with(member("node3").lsn("0/9000000").timeline(5).nofailover()),
                         Locals.runningStandby("node2").leaderlessFor(ofSeconds(30)),
@@ -658,7 +662,7 @@ class DeciderScenariosTest {
                         Locals.runningStandby("node2").lsn("0/3000000").leaderlessFor(ofMillis(100)),
                         Wait.class, "more than maximum_lag_on_failover 1048576; not promoting"),
                 scenario("a primary without the leader key is demoted, whatever a request says",
-                        Views.initializedWithoutLeader().with(member("node1")).failover(FailoverRequest.failoverTo("node3")),
+                        Views.initializedWithoutLeader().with(member("node1").timeline(2)).failover(FailoverRequest.failoverTo("node3")),
                         Locals.runningPrimary("node2").leaderlessFor(ofMillis(100)),
                         Demote.class, "a primary without the leader key must not stay writable"));
     }
@@ -707,6 +711,27 @@ class DeciderScenariosTest {
                         ledByNode2().paused(),
                         Locals.runningPrimary("node2").storeUnreachable(ofSeconds(5)),
                         Wait.class, "etcd is unreachable; maintenance mode"));
+    }
+
+    static Stream<Scenario<?>> strayLeaderKeysAndTies() {
+        return Stream.of(
+                scenario("with the same WAL, the member already running as the primary keeps leading rather than a standby promoting",
+                        Views.initializedWithoutLeader().with(member("node1").lsn("0/3000000")),
+                        Locals.runningPrimary("node2").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate")
+                        .where(d -> assertThat(d.needsPromotion()).isFalse()),
+                scenario("a standby with the same WAL as a running primary does not promote",
+                        Views.initializedWithoutLeader().with(member("node1").primary().lsn("0/3000000")),
+                        Locals.runningStandby("node0").lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node1 is a better candidate"),
+                scenario("a standby that published a later position than the running primary on its timeline still defers to it",
+                        Views.initializedWithoutLeader().with(member("node1").primary().lsn("0/3000000")),
+                        Locals.runningStandby("node0").lsn("0/3000100").leaderlessFor(ofSeconds(30)),
+                        Wait.class, "node1 is a better candidate"),
+                scenario("a primary on an older timeline does not win over a standby on a newer one",
+                        Views.initializedWithoutLeader().with(member("node1").primary().timeline(1).lsn("0/4000000")),
+                        Locals.runningStandby("node2").timeline(2).lsn("0/3000000").leaderlessFor(ofSeconds(30)),
+                        AcquireAndPromote.class, "this member is the best candidate"));
     }
 
     static Stream<Scenario<?>> operatorRequestsForThisNode() {

@@ -5,6 +5,7 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.watch.WatchEvent;
 import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -136,7 +137,24 @@ final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public boolean acquireLeader() {
-        return createIfAbsent(keys.leader(), memberName, true);
+        if (createIfAbsent(keys.leader(), memberName, true)) {
+            return true;
+        }
+        // a leader key without a lease was written by hand and would never expire: replace it, but only
+        // the very value read here (compare-and-swap on its revision)
+        GetResponse current = await("read the leader key", client.getKVClient().get(bytes(keys.leader())));
+        if (current.getKvs().isEmpty() || current.getKvs().get(0).getLease() != NO_LEASE) {
+            return false;
+        }
+        KeyValue stray = current.getKvs().get(0);
+        TxnResponse replaced = await("replace the lease-less leader key", client.getKVClient().txn()
+                .If(new Cmp(bytes(keys.leader()), Cmp.Op.EQUAL, CmpTarget.modRevision(stray.getModRevision())))
+                .Then(Op.put(bytes(keys.leader()), bytes(memberName), PutOption.builder().withLeaseId(requireLease()).build()))
+                .commit());
+        if (replaced.isSucceeded()) {
+            LOG.warn("[{}] replaced a leader key without a lease (it named {})", memberName, string(stray.getValue()));
+        }
+        return replaced.isSucceeded();
     }
 
     @Override

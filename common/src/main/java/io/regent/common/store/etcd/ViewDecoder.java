@@ -48,6 +48,11 @@ final class ViewDecoder {
                     if (name.isEmpty()) {
                         throw new IllegalArgumentException("empty leader name");
                     }
+                    if (kv.leaseId() == 0) {
+                        // every agent attaches the key to its lease; one without would never expire
+                        throw new IllegalArgumentException("the leader key names " + name + " but has no lease (written by"
+                                + " hand?): it would never expire, so it is ignored and the next leader replaces it");
+                    }
                     leader = Optional.of(new LeaderLock(name, kv.modRevision(), kv.leaseId()));
                 } else if (key.equals(keys.config())) {
                     HaConfig decoded = JsonCodec.decodeConfig(kv.value());

@@ -242,6 +242,20 @@ class ViewDecoderTest {
     }
 
     @Test
+    void aLeaderKeyWithoutALeaseIsAProblemNotALeader() {
+        List<StoredKey> rows = new ArrayList<>(healthyCluster());
+        rows.replaceAll(row -> row.key().equals(KEYS.leader()) ? key(row.key(), "ghost", row.modRevision(), 0) : row);
+
+        ClusterView view = decoder.decode(REVISION, rows);
+
+        assertThat(view.leader()).isEmpty();
+        assertThat(view.problems()).singleElement().satisfies(problem -> {
+            assertThat(problem.key()).isEqualTo(KEYS.leader());
+            assertThat(problem.reason()).contains("names ghost but has no lease");
+        });
+    }
+
+    @Test
     void aSwitchoverRequestInPatronisShapeIsRead() {
         List<StoredKey> rows = new ArrayList<>(healthyCluster());
         rows.add(key(KEYS.failover(), "{\"leader\": \"node1\", \"member\": \"node2\", "
