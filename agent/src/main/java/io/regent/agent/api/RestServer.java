@@ -6,6 +6,7 @@ import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.Credentials;
 import io.regent.common.config.HostPort;
 import io.regent.common.model.Tags;
+import io.regent.common.store.ClusterAdmin;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.time.MonotonicClock;
 import io.vertx.core.Handler;
@@ -45,13 +46,14 @@ public final class RestServer implements AutoCloseable {
      */
     public RestServer(HostPort listen, StatusBoard board, MonotonicClock clock, Tags tags,
                       Optional<Credentials> authentication, PrometheusMeterRegistry metrics, ClusterStore store,
-                      LocalRequests requests) {
+                      ClusterAdmin admin, LocalRequests requests) {
         this(listen, authentication, List.of(
                 new HealthRoutes(board, clock, new HealthChecks(tags)),
                 new StatusRoutes(board),
                 new MetricsRoutes(metrics),
                 new ActionRoutes(board, store, java.time.Instant::now),
-                new NodeActionRoutes(requests)));
+                new NodeActionRoutes(requests),
+                new ConfigRoutes(admin)));
     }
 
     /** The server with the given endpoints behind the authentication, body and failure handling. */

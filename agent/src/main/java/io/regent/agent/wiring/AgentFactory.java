@@ -122,7 +122,7 @@ public class AgentFactory {
     RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics, ClusterStore store,
                     LocalRequests requests) {
         return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(node, System.getenv()),
-                metrics, store, requests);
+                metrics, store, EtcdStores.adminSharing(store), requests);
     }
 
     /**

@@ -220,6 +220,33 @@ class RestApiIT {
     }
 
     @Test
+    @Order(7)
+    void patchConfigMergesIntoTheKeyAndRefusesWhatTheAgentsWouldReject() throws Exception {
+        String key = cluster.keyPrefix() + "config";
+        etcd.etcdctl("put", key, "{\"ttl\": 10, \"loop_wait\": 1, \"retry_timeout\": 3, \"postgresql\": {\"parameters\": {\"work_mem\": \"4MB\"}}}");
+
+        HttpResponse<String> patched = send("PATCH", standbys.get(0), "/config", "{\"maximum_lag_on_failover\": 2097152}");
+
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        JsonNode stored = JSON.readTree(etcd.etcdctl("get", key, "--print-value-only"));
+        assertThat(stored.path("maximum_lag_on_failover").asLong()).isEqualTo(2_097_152L);
+        assertThat(stored.path("postgresql").path("parameters").path("work_mem").asText())
+                .as("keys Regent does not model are kept").isEqualTo("4MB");
+        assertThat(JSON.readTree(patched.body()).path("maximum_lag_on_failover").asLong()).isEqualTo(2_097_152L);
+
+        HttpResponse<String> unsafe = send("PATCH", primary, "/config", "{\"ttl\": 2}");
+        assertThat(unsafe.statusCode()).as(unsafe.body()).isEqualTo(400);
+        assertThat(unsafe.body()).contains("loop_wait + 2*retry_timeout");
+        assertThat(JSON.readTree(etcd.etcdctl("get", key, "--print-value-only")).path("ttl").asInt()).isEqualTo(10);
+
+        HttpResponse<String> removed = send("PATCH", primary, "/config", "{\"postgresql\": null}");
+        assertThat(removed.statusCode()).as(removed.body()).isEqualTo(200);
+        assertThat(JSON.readTree(etcd.etcdctl("get", key, "--print-value-only")).has("postgresql")).isFalse();
+
+        assertThat(send("PATCH", primary, "/config", "[1, 2]").statusCode()).isEqualTo(400);
+    }
+
+    @Test
     @Order(100)
     void aNodeWhosePostgresqlCannotRunAnswersOnlyLiveness() throws Exception {
         AgentProcess broken = standbys.get(1);

@@ -34,8 +34,10 @@ final class EtcdClusterAdmin implements ClusterAdmin {
     private final KeyLayout keys;
     private final Duration requestTimeout;
     private final EtcdClusterStore reader;
+    private final boolean ownsClient;
 
-    EtcdClusterAdmin(Client client, KeyLayout keys, Duration requestTimeout, EtcdClusterStore reader) {
+    EtcdClusterAdmin(Client client, KeyLayout keys, Duration requestTimeout, EtcdClusterStore reader, boolean ownsClient) {
+        this.ownsClient = ownsClient;
         this.client = client;
         this.keys = keys;
         this.requestTimeout = requestTimeout;
@@ -103,7 +105,9 @@ final class EtcdClusterAdmin implements ClusterAdmin {
 
     @Override
     public void close() {
-        reader.close();
+        if (ownsClient) {
+            reader.close();
+        }
     }
 
     private Op deletePrefix() {

@@ -62,6 +62,18 @@ final class EtcdClusterStore implements ClusterStore {
     // written by the loop thread, read by the job thread (bootstrap acquires the leader key)
     private volatile long leaseId = NO_LEASE;
 
+    Client client() {
+        return client;
+    }
+
+    KeyLayout keys() {
+        return keys;
+    }
+
+    Duration requestTimeout() {
+        return requestTimeout;
+    }
+
     EtcdClusterStore(Client client, KeyLayout keys, String memberName, Duration ttl, Duration requestTimeout,
                      MonotonicClock clock) {
         this.client = client;

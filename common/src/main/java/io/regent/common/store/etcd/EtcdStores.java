@@ -48,7 +48,18 @@ public final class EtcdStores {
     public static ClusterAdmin admin(List<String> endpoints, KeyLayout keys, Duration requestTimeout) {
         Client client = client(endpoints, requestTimeout);
         return new EtcdClusterAdmin(client, keys, requestTimeout,
-                new EtcdClusterStore(client, keys, null, Duration.ofSeconds(1), requestTimeout, MonotonicClock.SYSTEM));
+                new EtcdClusterStore(client, keys, null, Duration.ofSeconds(1), requestTimeout, MonotonicClock.SYSTEM), true);
+    }
+
+    /**
+     * The operator-side port on a member store's own etcd client (no second connection), for the agent's
+     * {@code PATCH /config}. Closing it does nothing: the member store owns the client.
+     */
+    public static ClusterAdmin adminSharing(ClusterStore memberStore) {
+        if (!(memberStore instanceof EtcdClusterStore store)) {
+            throw new IllegalArgumentException("not an etcd member store: " + memberStore.getClass().getName());
+        }
+        return new EtcdClusterAdmin(store.client(), store.keys(), store.requestTimeout(), store, false);
     }
 
     private static Client client(List<String> endpoints, Duration requestTimeout) {
