@@ -16,8 +16,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -26,7 +28,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * place and keeps leading, a standby restarts and streams again, a re-cloned standby keeps its old data
  * directory aside, and the leader cannot be re-cloned.
  */
-@Timeout(value = 4, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NodeActionsIT {
 
     @RegisterExtension
@@ -38,6 +41,7 @@ class NodeActionsIT {
     static final RegentCluster cluster = RegentCluster.builder(etcd).nodes(3).build();
 
     @Test
+    @Order(1)
     void restartReloadAndReinitAreCarriedOutByTheMembersThemselves() throws Exception {
         AgentProcess leader = Failover.awaitSteadyCluster(cluster);
         List<AgentProcess> standbys = Failover.othersThan(cluster, leader);
@@ -75,9 +79,39 @@ class NodeActionsIT {
         Failover.assertConverged(cluster, leader, standbys, Duration.ofSeconds(30));
     }
 
+    @Test
+    @Order(2)
+    void withRestapiAuthenticationConfiguredUnsafeRequestsNeedTheCredentials() throws Exception {
+        AgentProcess leader = Failover.awaitSteadyCluster(cluster);
+        AgentProcess standby = Failover.othersThan(cluster, leader).get(0);
+        standby.stop();
+        standby.writeConfig(standby.configYaml().replaceFirst("(?m)^restapi:\\n",
+                "restapi:\n  authentication: {username: admin, password: s3cret-api}\n"));
+        standby.start();
+        Failover.await(standby.name() + " streams again", Duration.ofSeconds(60),
+                () -> Failover.allStreaming(leader, List.of(standby)));
+
+        HttpResponse<String> anonymous = post(standby, "/reload");
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(post(standby, "/reload", "admin:wrong").statusCode()).isEqualTo(401);
+        assertThat(post(standby, "/reload", "admin:s3cret-api").statusCode()).isEqualTo(200);
+        assertThat(standby.httpStatus("/replica")).as("health checks stay open").isEqualTo(200);
+        assertThat(standby.logTail(1000)).as("the password is never logged").doesNotContain("s3cret-api");
+    }
+
     private static HttpResponse<String> post(AgentProcess node, String path) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(node.apiUrl() + path))
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        return post(node, path, null);
+    }
+
+    private static HttpResponse<String> post(AgentProcess node, String path, String credentials) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(node.apiUrl() + path))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.noBody());
+        if (credentials != null) {
+            request.header("Authorization", "Basic " + java.util.Base64.getEncoder()
+                    .encodeToString(credentials.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static String[] ctl(String... command) {
