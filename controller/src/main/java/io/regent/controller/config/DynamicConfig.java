@@ -7,11 +7,10 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import io.regent.common.store.MergePatch;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -136,22 +135,12 @@ public final class DynamicConfig {
         }
     }
 
-    /**
-     * JSON merge patch (RFC 7386) of {@code patch} into {@code target}: mappings merge key by key, a null
-     * removes the key, anything else replaces the value.
-     */
+    /** JSON merge patch (RFC 7396, {@link MergePatch}) of {@code patch} into {@code target}, in place. */
     public static void merge(ObjectNode target, JsonNode patch) {
-        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> field = fields.next();
-            JsonNode value = field.getValue();
-            if (value.isNull()) {
-                target.remove(field.getKey());
-            } else if (value.isObject() && target.get(field.getKey()) instanceof ObjectNode existing) {
-                merge(existing, value);
-            } else {
-                target.set(field.getKey(), value.deepCopy());
-            }
+        JsonNode merged = MergePatch.apply(target, patch);
+        target.removeAll();
+        if (merged.isObject()) {
+            target.setAll((ObjectNode) merged);
         }
     }
 
