@@ -83,23 +83,30 @@ final class Handover {
      * {@code maximum_lag_on_failover} of the leader's position.
      */
     static Optional<String> refusal(ClusterView view, String candidate, String leader, Lsn leaderPosition, HaConfig config) {
-        Optional<Member> found = view.member(candidate);
-        if (found.isEmpty()) {
-            return Optional.of("no member named " + candidate);
-        }
-        Member member = found.get();
+        return view.member(candidate)
+                .map(member -> unfit(member, Optional.of(leader), Optional.of(leaderPosition), config))
+                .orElse(Optional.of("no member named " + candidate));
+    }
+
+    /**
+     * Why {@code member} cannot be promoted on request, or empty: tagged nofailover, not a running standby,
+     * not streaming from {@code upstream} (when given), or more than {@code maximum_lag_on_failover} behind
+     * {@code reference} (when known).
+     */
+    static Optional<String> unfit(Member member, Optional<String> upstream, Optional<Lsn> reference, HaConfig config) {
+        String name = member.name();
         if (member.tags().nofailover()) {
-            return Optional.of(candidate + " is tagged nofailover");
+            return Optional.of(name + " is tagged nofailover");
         }
         if (!member.isRunning() || member.role() != Role.REPLICA) {
-            return Optional.of(candidate + " is not a running standby (" + member.role().wire() + ", " + member.state().wire() + ")");
+            return Optional.of(name + " is not a running standby (" + member.role().wire() + ", " + member.state().wire() + ")");
         }
-        if (!leader.equals(member.upstream())) {
-            return Optional.of(candidate + " does not stream from the leader " + leader);
+        if (upstream.filter(leader -> !leader.equals(member.upstream())).isPresent()) {
+            return Optional.of(name + " does not stream from the leader " + upstream.get());
         }
-        long behind = member.lsn().map(leaderPosition::bytesAhead).orElse(Long.MAX_VALUE);
+        long behind = reference.map(ref -> member.lsn().map(ref::bytesAhead).orElse(Long.MAX_VALUE)).orElse(0L);
         if (behind > config.maximumLagOnFailover()) {
-            return Optional.of(candidate + " is " + (behind == Long.MAX_VALUE ? "an unknown number of" : String.valueOf(behind))
+            return Optional.of(name + " is " + (behind == Long.MAX_VALUE ? "an unknown number of" : String.valueOf(behind))
                     + " bytes behind the leader, more than maximum_lag_on_failover " + config.maximumLagOnFailover());
         }
         return Optional.empty();

@@ -6,7 +6,6 @@ import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
-import io.regent.common.model.Role;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -64,23 +63,11 @@ public final class OperatorRequests {
         if (found.isEmpty()) {
             return Optional.of("no member named " + candidate);
         }
-        Member member = found.get();
         if (view.leader().filter(l -> l.isHeldBy(candidate)).isPresent()) {
             return Optional.of(candidate + " is already the leader");
         }
-        if (member.tags().nofailover()) {
-            return Optional.of(candidate + " is tagged nofailover");
-        }
-        if (!member.isRunning() || member.role() != Role.REPLICA) {
-            return Optional.of(candidate + " is not a running standby (" + member.role().wire() + ", " + member.state().wire() + ")");
-        }
         Optional<Lsn> reference = view.leaderMember().flatMap(Member::lsn).or(view::optime);
-        long behind = reference.map(ref -> member.lsn().map(ref::bytesAhead).orElse(Long.MAX_VALUE)).orElse(0L);
-        if (behind > config.maximumLagOnFailover()) {
-            return Optional.of(candidate + " is " + (behind == Long.MAX_VALUE ? "an unknown number of" : String.valueOf(behind))
-                    + " bytes behind the leader's last position, more than maximum_lag_on_failover " + config.maximumLagOnFailover());
-        }
-        return Optional.empty();
+        return Handover.unfit(found.get(), Optional.empty(), reference, config);
     }
 
     private static Optional<String> pending(ClusterView view) {
