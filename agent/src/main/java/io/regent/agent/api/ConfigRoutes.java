@@ -39,35 +39,25 @@ final class ConfigRoutes implements Routes {
             Optional<ClusterAdmin.Versioned> current = admin.readConfig();
             JsonNode base = current.isPresent() ? JSON.readTree(current.get().value()) : JSON.createObjectNode();
             String merged = JSON.writeValueAsString(MergePatch.apply(base, patch));
+            OptionalLong written;
             try {
-                OptionalLong written = admin.replaceConfig(merged, current.map(ClusterAdmin.Versioned::modRevision).orElse(0L));
-                if (written.isEmpty()) {
-                    return new int[] {409};
-                }
+                written = admin.replaceConfig(merged, current.map(ClusterAdmin.Versioned::modRevision).orElse(0L));
             } catch (IllegalArgumentException e) {
                 throw new BadRequestException("the patched config would be rejected by the agents: " + e.getMessage());
             }
-            LOG.info("config patched over the REST API: {}", patch);
-            return new int[] {200};
+            if (written.isPresent()) {
+                LOG.info("config patched over the REST API: {}", patch);
+            }
+            // what was written is what the key holds at that revision: no second read
+            return written.isPresent() ? Optional.of(merged) : Optional.<String>empty();
         }, false).onComplete(result -> {
             if (result.failed()) {
                 ctx.fail(result.cause());
-            } else if (result.result()[0] == 409) {
+            } else if (result.result().isEmpty()) {
                 Failures.text(ctx, 409, "the config key changed while the patch was applied; read it again and retry");
             } else {
-                readBack(ctx);
+                ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(result.result().get());
             }
         });
-    }
-
-    private void readBack(RoutingContext ctx) {
-        ctx.vertx().executeBlocking(() -> admin.readConfig().map(ClusterAdmin.Versioned::value).orElse("{}"), false)
-                .onComplete(result -> {
-                    if (result.failed()) {
-                        ctx.fail(result.cause());
-                    } else {
-                        ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(result.result());
-                    }
-                });
     }
 }

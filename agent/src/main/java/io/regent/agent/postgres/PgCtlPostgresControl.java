@@ -205,7 +205,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
                     if (!"sighup".equals(settingContext(statement, "primary_conninfo"))) {
                         return false;
                     }
-                    return statement.execute("SELECT pg_reload_conf()") || true;
+                    statement.execute("SELECT pg_reload_conf()");
+                    return true;
                 }
             });
             if (!reloaded) {
