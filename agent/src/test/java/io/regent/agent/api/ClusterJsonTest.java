@@ -80,7 +80,7 @@ class ClusterJsonTest {
         assertThat(paused.containsKey("cluster_unlocked")).isFalse();
         io.regent.common.model.ClusterView unlocked = new io.regent.common.model.ClusterView(1, locked.initialize(),
                 Optional.empty(), locked.members(), locked.config(), locked.optime(), locked.leaderLocation(), locked.history(),
-                locked.problems(), Optional.empty(), false);
+                locked.problems(), Optional.empty(), false, java.util.Optional.empty());
         JsonObject json = StatusJson.of(Snapshots.cycle(Snapshots.replica(0).status(), unlocked));
         assertThat(json.getBoolean("cluster_unlocked")).isTrue();
         assertThat(json.containsKey("pause")).isFalse();

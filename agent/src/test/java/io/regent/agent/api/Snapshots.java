@@ -26,7 +26,7 @@ final class Snapshots {
 
     static final long NOW = 1_000_000_000_000L;
     static final long LEADER_POSITION = 0x5000000L;
-    static final HaConfig CONFIG = new HaConfig(30, 10, 10, 1_048_576L, 10, null, null);
+    static final HaConfig CONFIG = new HaConfig(30, 10, 10, 1_048_576L, 10, null, null, null, null, null);
 
     private Snapshots() {
     }
@@ -46,7 +46,7 @@ final class Snapshots {
                 Instant.parse("2026-11-25T18:00:00Z"), "pg0"));
         return new ClusterView(42, Optional.of("7712141564002449255"), Optional.of(new LeaderLock("pg0", 40, 1)), members,
                 Optional.of(CONFIG), Optional.of(new Lsn(LEADER_POSITION - 4096)), Optional.of("default"), history, List.of(),
-                failover, paused);
+                failover, paused, Optional.empty());
     }
 
     static ClusterView view() {

@@ -67,10 +67,10 @@ class DecisionCoverageTest {
             "store.requestFailover {\"leader\":\"" + ME + "\",\"member\":\"node3\"}", "pg.checkpoint", "pg.stop",
             "store.publishStatus " + RecordingPostgresControl.SHUTDOWN_CHECKPOINT, "store.releaseLeader",
             "pg.configure standby upstream=node3.db:5432", "pg.start");
-    private static final HaConfig BOOTSTRAP_DCS = new HaConfig(20, 5, 5, 2_097_152L, null, null, null);
+    private static final HaConfig BOOTSTRAP_DCS = new HaConfig(20, 5, 5, 2_097_152L, null, null, null, null, null, null);
     private static final Duration BACKOFF = Duration.ofSeconds(10);
     /** The dynamic configuration the loop hands the executor: primary_start_timeout 7 s, to tell it from the defaults. */
-    private static final HaConfig DYNAMIC = new HaConfig(30, 10, 10, 1_048_576L, 7, null, null);
+    private static final HaConfig DYNAMIC = new HaConfig(30, 10, 10, 1_048_576L, 7, null, null, null, null, null);
     private static final Instant NOW = Instant.parse("2024-05-01T12:34:56Z");
     /** The history line a promotion by {@link #ME} appends, given {@link RecordingPostgresControl#SWITCH}. */
     private static String historyLine(String reason) {

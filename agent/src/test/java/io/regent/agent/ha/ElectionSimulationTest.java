@@ -430,7 +430,7 @@ class ElectionSimulationTest {
 
         private ClusterView snapshot() {
             return new ClusterView(revision, Optional.of(Views.SYSTEM_ID), leaderKey, memberKeys, Optional.of(Views.CONFIG),
-                    Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(), false);
+                    Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(), false, Optional.empty());
         }
 
         private void put(String name, Member member) {

@@ -128,6 +128,11 @@ final class RecordingClusterStore implements ClusterStore {
     }
 
     @Override
+    public boolean writeSync(io.regent.common.model.SyncState sync, long expectedModRevision) {
+        return record("writeSync", "store.writeSync " + JsonCodec.encodeSync(sync) + " if at " + expectedModRevision);
+    }
+
+    @Override
     public void clearFailover() {
         record("clearFailover", "store.clearFailover");
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SlotKeeperTest {
 
     private static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
-    private static final HaConfig CONFIG = new HaConfig(30, 10, 10, 1_048_576L, null, 600, Map.of("archiver", Map.of("type", "physical")));
+    private static final HaConfig CONFIG = new HaConfig(30, 10, 10, 1_048_576L, null, 600, Map.of("archiver", Map.of("type", "physical")), null, null, null);
     private static final ReplicationSlot NODE1_SLOT = new ReplicationSlot("node1", true, Optional.of(Lsn.parse("0/3000000")));
 
     private static ReplicationSlot inactive(String name) {

@@ -135,7 +135,7 @@ final class Views {
             members.values().forEach(m -> built.put(m.name, m.build()));
             return new ClusterView(revision, initialize,
                     leader.map(name -> new LeaderLock(name, revision - 200, 0x694d8a1b2c3d4e5fL)),
-                    built, Optional.of(CONFIG), optime, Optional.empty(), history, List.of(), failover, paused);
+                    built, Optional.of(CONFIG), optime, Optional.empty(), history, List.of(), failover, paused, Optional.empty());
         }
     }
 

@@ -17,14 +17,21 @@ import java.util.Map;
  *                               leader drops it (default 1800)
  * @param slots                  permanent physical slots the leader keeps whatever the membership, by name
  *                               (Patroni's {@code slots: {name: {type: physical}}})
+ * @param synchronousMode        off, on, strict or quorum (see {@link SynchronousMode})
+ * @param synchronousNodeCount   how many standbys the leader names synchronous ({@code on}/{@code strict}), or the k of
+ *                               {@code ANY k (...)} ({@code quorum}); default 1
+ * @param failsafeMode           when etcd loses quorum, a leader that reaches every member over the REST API stays primary
+ *                               instead of demoting (Patroni's {@code failsafe_mode}); default off
  */
 public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long maximumLagOnFailover,
                        Integer primaryStartTimeout, Integer memberSlotsTtl,
-                       Map<String, Map<String, Object>> slots) {
+                       Map<String, Map<String, Object>> slots, SynchronousMode synchronousMode,
+                       Integer synchronousNodeCount, Boolean failsafeMode) {
 
     public static final int DEFAULT_PRIMARY_START_TIMEOUT = 10;
     public static final int DEFAULT_MEMBER_SLOTS_TTL = 1800;
-    public static final HaConfig DEFAULTS = new HaConfig(30, 10, 10, 1_048_576L, DEFAULT_PRIMARY_START_TIMEOUT, null, null);
+    public static final HaConfig DEFAULTS = new HaConfig(30, 10, 10, 1_048_576L, DEFAULT_PRIMARY_START_TIMEOUT, null, null,
+            null, null, null);
 
     public HaConfig {
         ttl = ttl == null ? 30 : ttl;
@@ -34,6 +41,9 @@ public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long
         primaryStartTimeout = primaryStartTimeout == null ? DEFAULT_PRIMARY_START_TIMEOUT : primaryStartTimeout;
         memberSlotsTtl = memberSlotsTtl == null ? DEFAULT_MEMBER_SLOTS_TTL : memberSlotsTtl;
         slots = slots == null ? Map.of() : Map.copyOf(slots);
+        synchronousMode = synchronousMode == null ? SynchronousMode.OFF : synchronousMode;
+        synchronousNodeCount = synchronousNodeCount == null ? 1 : synchronousNodeCount;
+        failsafeMode = failsafeMode != null && failsafeMode;
     }
 
     /** Rejects (never clamps) timings that would let a lease expire before its owner notices. */
@@ -56,6 +66,9 @@ public record HaConfig(Integer ttl, Integer loopWait, Integer retryTimeout, Long
                         + " (got " + type + ")");
             }
         });
+        if (synchronousNodeCount < 1) {
+            throw new ConfigException(path + ".synchronous_node_count", "must be >= 1 (got " + synchronousNodeCount + ")");
+        }
         if (maximumLagOnFailover < 0) {
             throw new ConfigException(path + ".maximum_lag_on_failover", "must be >= 0 (got " + maximumLagOnFailover + ")");
         }

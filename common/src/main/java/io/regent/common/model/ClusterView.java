@@ -32,7 +32,8 @@ public record ClusterView(
         List<HistoryEntry> history,
         List<KeyProblem> problems,
         Optional<FailoverRequest> failover,
-        boolean paused) {
+        boolean paused,
+        Optional<SyncState> sync) {
 
     public ClusterView {
         members = Map.copyOf(members);
@@ -42,7 +43,7 @@ public record ClusterView(
 
     public static ClusterView empty(long revision) {
         return new ClusterView(revision, Optional.empty(), Optional.empty(), Map.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(), false);
+                Optional.empty(), Optional.empty(), List.of(), List.of(), Optional.empty(), false, Optional.empty());
     }
 
     /** Where {@code timeline} ended, if the history records it. */
@@ -64,6 +65,11 @@ public record ClusterView(
 
     public Optional<Member> leaderMember() {
         return leader.flatMap(lock -> member(lock.name()));
+    }
+
+    /** The sync state if the current leader wrote it; one left by a former leader names nobody now. */
+    public Optional<SyncState> syncOfLeader() {
+        return sync.filter(state -> leader.map(LeaderLock::name).filter(state.leader()::equals).isPresent());
     }
 
     public boolean hasLeader() {

@@ -2,6 +2,7 @@ package io.regent.common.store;
 
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.FailoverRequest;
+import io.regent.common.model.SyncState;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -58,6 +59,12 @@ public interface ClusterStore extends ClusterReader {
 
     /** Writes {@code failover}: the leader names the candidate it hands over to, so the others wait for it. */
     void requestFailover(FailoverRequest request);
+
+    /**
+     * Writes {@code sync} if it is still at {@code expectedModRevision} (0: absent), so that two leaders'
+     * writes never interleave; {@code false} when another write came first.
+     */
+    boolean writeSync(SyncState sync, long expectedModRevision);
 
     /** Deletes {@code failover}: the request was carried out, or cannot be. */
     void clearFailover();

@@ -124,7 +124,7 @@ class ConfigLoaderTest {
         @Test
         void readsTheBootstrapTimings() {
             HaConfig dcs = config.bootstrap().dcs();
-            assertThat(dcs).isEqualTo(new HaConfig(10, 1, 3, 1_048_576L, null, null, null));
+            assertThat(dcs).isEqualTo(new HaConfig(10, 1, 3, 1_048_576L, null, null, null, null, null, null));
             assertThat(dcs.ttlDuration()).hasSeconds(10);
             assertThat(dcs.loopWaitDuration()).hasSeconds(1);
             assertThat(dcs.retryTimeoutDuration()).hasSeconds(3);

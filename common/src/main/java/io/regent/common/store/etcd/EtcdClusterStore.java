@@ -18,6 +18,7 @@ import io.etcd.jetcd.options.WatchOption;
 import io.regent.common.config.HaConfig;
 import io.regent.common.model.ClusterView;
 import io.regent.common.model.FailoverRequest;
+import io.regent.common.model.SyncState;
 import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
@@ -236,6 +237,16 @@ final class EtcdClusterStore implements ClusterStore {
     @Override
     public void requestFailover(FailoverRequest request) {
         await("write the failover request", client.getKVClient().put(bytes(keys.failover()), bytes(JsonCodec.encodeFailover(request))));
+    }
+
+    @Override
+    public boolean writeSync(SyncState sync, long expectedModRevision) {
+        Cmp unchanged = new Cmp(bytes(keys.sync()), Cmp.Op.EQUAL, CmpTarget.modRevision(expectedModRevision));
+        TxnResponse response = await("write the sync state", client.getKVClient().txn()
+                .If(isMine(), unchanged)
+                .Then(Op.put(bytes(keys.sync()), bytes(JsonCodec.encodeSync(sync)), PutOption.DEFAULT))
+                .commit());
+        return response.isSucceeded();
     }
 
     @Override

@@ -15,12 +15,14 @@ import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
 import io.regent.common.model.Role;
+import io.regent.common.model.SyncState;
 import io.regent.common.model.Tags;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The JSON values stored in etcd, in Patroni's field names ({@code conn_url}, {@code xlog_location},
@@ -127,6 +129,48 @@ public final class JsonCodec {
         }
         Optional<Instant> scheduledAt = Optional.ofNullable(text(node, "scheduled_at", false)).map(JsonCodec::timestamp);
         return new FailoverRequest(leader, candidate, scheduledAt);
+    }
+
+    public static String encodeSync(SyncState sync) {
+        ObjectNode node = JSON.createObjectNode();
+        node.put("leader", sync.leader());
+        node.put("sync_standby", String.join(",", sync.standbysByName()));
+        if (sync.quorum() > 0) {
+            node.put("quorum", sync.quorum());
+        }
+        return write(node);
+    }
+
+    /**
+     * Reads Patroni's {@code {"leader", "sync_standby": "a,b", "quorum": k}}; {@code sync_standby} may
+     * also be a JSON list or null (no synchronous standby).
+     */
+    public static SyncState decodeSync(String json, long modRevision) {
+        JsonNode node = readObject(json);
+        String leader = text(node, "leader", true);
+        Set<String> standbys = new java.util.TreeSet<>();
+        JsonNode named = node.get("sync_standby");
+        if (named != null && named.isArray()) {
+            named.forEach(entry -> {
+                if (!entry.isTextual() || entry.asText().isBlank()) {
+                    throw new IllegalArgumentException("sync_standby entries must be member names");
+                }
+                standbys.add(entry.asText().trim());
+            });
+        } else if (named != null && named.isTextual()) {
+            for (String name : named.asText().split(",")) {
+                if (!name.isBlank()) {
+                    standbys.add(name.trim());
+                }
+            }
+        } else if (named != null && !named.isNull()) {
+            throw new IllegalArgumentException("sync_standby must be a comma-separated string of member names");
+        }
+        JsonNode quorum = node.get("quorum");
+        if (quorum != null && !quorum.isNull() && (!quorum.canConvertToInt() || quorum.asInt() < 0 || !quorum.isIntegralNumber())) {
+            throw new IllegalArgumentException("quorum must be a non-negative integer");
+        }
+        return new SyncState(leader, standbys, quorum == null || quorum.isNull() ? 0 : quorum.asInt(), modRevision);
     }
 
     /** An ISO-8601 time with an offset ({@code 2026-11-25T18:00:00+01:00}) or in UTC ({@code …Z}). */

@@ -8,6 +8,7 @@ import io.regent.common.model.KeyProblem;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
+import io.regent.common.model.SyncState;
 import io.regent.common.store.KeyLayout;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -38,6 +39,7 @@ final class ViewDecoder {
         List<KeyProblem> problems = new ArrayList<>();
         Optional<FailoverRequest> failover = Optional.empty();
         boolean paused = false;
+        Optional<SyncState> sync = Optional.empty();
         for (StoredKey kv : stored) {
             String key = kv.key();
             try {
@@ -60,6 +62,8 @@ final class ViewDecoder {
                     config = Optional.of(decoded);
                 } else if (key.equals(keys.failover())) {
                     failover = Optional.of(JsonCodec.decodeFailover(kv.value()));
+                } else if (key.equals(keys.sync())) {
+                    sync = Optional.of(JsonCodec.decodeSync(kv.value(), kv.modRevision()));
                 } else if (key.equals(keys.history())) {
                     history = JsonCodec.decodeHistory(kv.value());
                 } else if (key.equals(keys.status())) {
@@ -75,6 +79,6 @@ final class ViewDecoder {
                 problems.add(new KeyProblem(key, e.getMessage()));
             }
         }
-        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems, failover, paused);
+        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems, failover, paused, sync);
     }
 }

@@ -2,16 +2,20 @@ package io.regent.common.store.etcd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.regent.common.config.HaConfig;
+import io.regent.common.config.SynchronousMode;
 import io.regent.common.model.FailoverRequest;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
 import io.regent.common.model.Role;
+import io.regent.common.model.SyncState;
 import io.regent.common.model.Tags;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -180,7 +184,7 @@ class JsonCodecTest {
 
         @Test
         void isWrittenWithPatroniFieldNames() throws Exception {
-            JsonNode json = tree(JsonCodec.encodeConfig(new HaConfig(30, 10, 10, 1_048_576L, null, null, null)));
+            JsonNode json = tree(JsonCodec.encodeConfig(new HaConfig(30, 10, 10, 1_048_576L, null, null, null, null, null, null)));
 
             assertThat(json.get("ttl").asInt()).isEqualTo(30);
             assertThat(json.get("loop_wait").asInt()).isEqualTo(10);
@@ -189,12 +193,64 @@ class JsonCodecTest {
             assertThat(json.get("primary_start_timeout").asInt()).isEqualTo(HaConfig.DEFAULT_PRIMARY_START_TIMEOUT);
             assertThat(json.get("member_slots_ttl").asInt()).isEqualTo(HaConfig.DEFAULT_MEMBER_SLOTS_TTL);
             assertThat(json.get("slots").isObject()).isTrue();
-            assertThat(json.size()).isEqualTo(7);
+            assertThat(json.get("synchronous_mode").asText()).isEqualTo("off");
+            assertThat(json.get("synchronous_node_count").asInt()).isEqualTo(1);
+            assertThat(json.get("failsafe_mode").asBoolean()).isFalse();
+            assertThat(json.size()).isEqualTo(10);
+        }
+
+        @Test
+        void readsPatronisBooleanSynchronousModeAndTheRegentSpellings() {
+            assertThat(JsonCodec.decodeConfig("{\"synchronous_mode\": true}").synchronousMode()).isEqualTo(SynchronousMode.ON);
+            assertThat(JsonCodec.decodeConfig("{\"synchronous_mode\": false}").synchronousMode()).isEqualTo(SynchronousMode.OFF);
+            assertThat(JsonCodec.decodeConfig("{\"synchronous_mode\": \"strict\"}").synchronousMode())
+                    .isEqualTo(SynchronousMode.STRICT);
+            assertThat(JsonCodec.decodeConfig("{\"synchronous_mode\": \"quorum\", \"synchronous_node_count\": 2}"))
+                    .extracting(HaConfig::synchronousMode, HaConfig::synchronousNodeCount)
+                    .containsExactly(SynchronousMode.QUORUM, 2);
+        }
+
+        @Test
+        void refusesAnUnknownSynchronousModeAndANodeCountBelowOne() {
+            assertThatThrownBy(() -> JsonCodec.decodeConfig("{\"synchronous_mode\": \"always\"}"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("off, on, strict or quorum");
+            assertThatThrownBy(() -> JsonCodec.decodeConfig("{\"synchronous_node_count\": 0}"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("synchronous_node_count");
+        }
+    }
+
+    @Nested
+    class Sync {
+
+        @Test
+        void roundTripsPatronisLayout() throws Exception {
+            String json = JsonCodec.encodeSync(SyncState.of("pg0", Set.of("pg2", "pg1"), 0));
+
+            assertThat(tree(json).get("sync_standby").asText()).isEqualTo("pg1,pg2");
+            assertThat(tree(json).has("quorum")).isFalse();
+            assertThat(JsonCodec.decodeSync(json, 9)).isEqualTo(new SyncState("pg0", Set.of("pg1", "pg2"), 0, 9));
+        }
+
+        @Test
+        void readsQuorumAListOrNoStandbyAtAll() {
+            assertThat(JsonCodec.decodeSync("{\"leader\": \"pg0\", \"sync_standby\": [\"pg1\"], \"quorum\": 1}", 3))
+                    .isEqualTo(new SyncState("pg0", Set.of("pg1"), 1, 3));
+            assertThat(JsonCodec.decodeSync("{\"leader\": \"pg0\", \"sync_standby\": null}", 3).standbys()).isEmpty();
+        }
+
+        @Test
+        void refusesGarbage() {
+            assertThatThrownBy(() -> JsonCodec.decodeSync("{\"sync_standby\": \"pg1\"}", 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("leader");
+            assertThatThrownBy(() -> JsonCodec.decodeSync("{\"leader\": \"pg0\", \"sync_standby\": 7}", 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sync_standby");
+            assertThatThrownBy(() -> JsonCodec.decodeSync("{\"leader\": \"pg0\", \"quorum\": -1}", 1))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("quorum");
         }
 
         @Test
         void survivesARoundTrip() {
-            HaConfig config = new HaConfig(10, 1, 3, 0L, null, null, null);
+            HaConfig config = new HaConfig(10, 1, 3, 0L, null, null, null, null, null, null);
 
             assertThat(JsonCodec.decodeConfig(JsonCodec.encodeConfig(config))).isEqualTo(config);
         }
@@ -207,13 +263,13 @@ class JsonCodecTest {
                      "synchronous_mode": false, "check_timeline": true}
                     """;
 
-            assertThat(JsonCodec.decodeConfig(patroni)).isEqualTo(new HaConfig(30, 10, 10, 1_048_576L, null, null, null));
+            assertThat(JsonCodec.decodeConfig(patroni)).isEqualTo(new HaConfig(30, 10, 10, 1_048_576L, null, null, null, null, null, null));
         }
 
         @Test
         void fillsMissingSettingsWithDefaults() {
             assertThat(JsonCodec.decodeConfig("{}")).isEqualTo(HaConfig.DEFAULTS);
-            assertThat(JsonCodec.decodeConfig("{\"ttl\": 40}")).isEqualTo(new HaConfig(40, 10, 10, 1_048_576L, null, null, null));
+            assertThat(JsonCodec.decodeConfig("{\"ttl\": 40}")).isEqualTo(new HaConfig(40, 10, 10, 1_048_576L, null, null, null, null, null, null));
         }
 
         @Test
