@@ -33,7 +33,7 @@ class ViewDecoderTest {
             Tags.DEFAULTS, "0.1.0", 240);
     private static final Member NODE2 = new Member("node2", Role.REPLICA, PgState.RUNNING,
             "postgres://127.0.0.1:5433/postgres", "http://127.0.0.1:8009/patroni", 50_331_600L, 2, "node1",
-            new Tags(50, "dc2", false), "0.1.0", 244);
+            new Tags(50, "dc2", false, false), "0.1.0", 244);
     private static final HaConfig CONFIG = new HaConfig(10, 1, 3, 1_048_576L, null, null, null, null, null, null);
     private static final Lsn OPTIME = Lsn.parse("0/3000060");
 
