@@ -137,6 +137,16 @@ class SyncPlannerTest {
         }
 
         @Test
+        void anUnreadableKeyIsOverwrittenOnItsRevisionBeforeAnythingElse() {
+            ClusterView view = cluster().sync("", 0).build();
+
+            SyncPlanner.Step step = next(on, view, List.of(streaming("b", "0/5000000")), "FIRST 1 (\"b\")", Optional.empty());
+
+            assertThat(step.writeKey()).contains(SyncState.of("a", Set.of(), 0));
+            assertThat(step.expectedRevision()).isEqualTo(77);
+        }
+
+        @Test
         void aRestartedServerIsMadeToEnforceWhatTheKeyAlreadyPromises() {
             ClusterView view = cluster().sync("a", 0, "b").build();
 

@@ -89,6 +89,14 @@ class SynchronousElectionTest {
     }
 
     @Test
+    void anUnreadableSyncKeyPromotesNobody() {
+        var view = Views.initializedWithoutLeader().with(member("b")).sync("", 0).build();
+
+        assertThat(Decider.decide(view, Locals.runningStandby("c").leaderlessFor(ofSeconds(60)).build(), ON))
+                .isInstanceOf(Wait.class);
+    }
+
+    @Test
     void withSynchronousReplicationOffTheKeyIsIgnored() {
         var view = Views.initializedWithoutLeader().with(member("b").lsn("0/1000000")).sync("a", 0, "b").build();
 
