@@ -12,10 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -111,14 +109,17 @@ final class SyncPlanner {
      */
     static SyncClaim target(String leader, HaConfig config, ClusterView view, List<StandbyConnection> connections,
                             SyncClaim promised) {
-        Map<String, StandbyConnection> streaming = connections.stream().filter(StandbyConnection::isStreaming)
-                .collect(Collectors.toMap(StandbyConnection::applicationName, Function.identity(), (a, b) -> a));
+        // a promised standby stays while it is connected at all (a moment of catch-up is no reason to
+        // reshuffle); a new one must be streaming
+        Set<String> connected = connections.stream().map(StandbyConnection::applicationName).collect(Collectors.toSet());
+        Set<String> streaming = connections.stream().filter(StandbyConnection::isStreaming)
+                .map(StandbyConnection::applicationName).collect(Collectors.toSet());
         List<String> candidates = view.membersByName().stream()
                 .filter(member -> !member.name().equals(leader))
                 .filter(member -> member.isRunning() && member.role() == Role.REPLICA)
                 .filter(member -> !member.tags().nosync() && !member.tags().nofailover())
                 .map(Member::name)
-                .filter(streaming::containsKey)
+                .filter(name -> streaming.contains(name) || promised.standbys().contains(name) && connected.contains(name))
                 .sorted(Comparator.comparing((String name) -> !promised.standbys().contains(name)).thenComparing(name -> name))
                 .toList();
         int count = config.synchronousNodeCount();

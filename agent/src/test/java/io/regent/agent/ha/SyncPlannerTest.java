@@ -116,6 +116,17 @@ class SyncPlannerTest {
         }
 
         @Test
+        void aSynchronousStandbyCatchingUpForAMomentIsKeptButANewOneMustStream() {
+            ClusterView view = cluster().sync("a", 0, "b").build();
+            List<StandbyConnection> connected = List.of(new StandbyConnection("b", "catchup", Optional.empty()),
+                    new StandbyConnection("c", "catchup", Optional.empty()));
+
+            assertThat(SyncPlanner.target("a", on, view, connected, new SyncClaim(Set.of("b"), 1)))
+                    .isEqualTo(new SyncClaim(Set.of("b"), 1));
+            assertThat(SyncPlanner.target("a", on, view, connected, SyncClaim.NONE)).isEqualTo(SyncClaim.NONE);
+        }
+
+        @Test
         void nosyncNofailoverStoppedAndNotStreamingMembersAreNeverChosen() {
             ClusterView view = Views.initializedWithLeader("a").with(member("b").nosync(), member("c").nofailover(),
                     member("d").state(io.regent.common.model.PgState.STOPPED), member("e")).sync("a", 0).build();

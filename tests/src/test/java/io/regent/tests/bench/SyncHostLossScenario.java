@@ -45,7 +45,14 @@ final class SyncHostLossScenario extends HostLossScenario {
         cluster.etcd().etcdctl("put", key, JSON.writeValueAsString(config));
         long deadline = System.nanoTime() + Measurements.scaled(Duration.ofSeconds(60)).toNanos();
         while (System.nanoTime() - deadline < 0) {
-            Optional<SyncState> sync = cluster.clusterView().sync();
+            Optional<SyncState> sync;
+            try {
+                sync = cluster.clusterView().sync();
+            } catch (RuntimeException e) {
+                // etcd slow to answer on a loaded machine: ask again
+                Thread.sleep(100);
+                continue;
+            }
             if (sync.isPresent() && sync.get().leader().equals(primary.name()) && !sync.get().standbys().isEmpty()) {
                 synchronous = sync.get().standbysByName().get(0);
                 figures.note("synchronous_standby", synchronous);
