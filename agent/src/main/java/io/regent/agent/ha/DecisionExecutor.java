@@ -365,8 +365,14 @@ public final class DecisionExecutor {
 
     private void demote(Demote demote, ClusterView view, LocalState local) {
         Optional<Upstream> upstream = demote.newUpstream().map(LeaderTarget::upstream);
-        // stop first, on the loop thread: writes must end before anyone else can take the key
-        postgres.stop();
+        // stop first, on the loop thread: writes must end before anyone else can take the key. Without
+        // etcd the lease is running out, and a fast shutdown can hang on walsenders whose standbys are
+        // unreachable: stop at once (Patroni's immediate-nolock)
+        if (local.storeReachable()) {
+            postgres.stop();
+        } else {
+            postgres.stopImmediately();
+        }
         if (local.storeReachable() && view.leader().filter(l -> l.isHeldBy(name)).isPresent()) {
             try {
                 store.releaseLeader();

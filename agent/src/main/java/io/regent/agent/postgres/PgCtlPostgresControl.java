@@ -157,6 +157,18 @@ public final class PgCtlPostgresControl implements PostgresControl {
         if (pgCtlStop("fast", timeouts.fastStop()) || pgCtlStop("immediate", timeouts.immediateStop())) {
             return;
         }
+        kill();
+    }
+
+    @Override
+    public void stopImmediately() {
+        if (!isRunning() || pgCtlStop("immediate", timeouts.immediateStop())) {
+            return;
+        }
+        kill();
+    }
+
+    private void kill() {
         Optional<ProcessHandle> postmaster = postmasterPid().flatMap(ProcessHandle::of);
         if (postmaster.isPresent()) {
             // its children too: a child that cannot run (stopped, stuck in the kernel) would otherwise

@@ -45,6 +45,9 @@ public interface PostgresControl {
     /** Stops with escalation: fast, then immediate, then SIGKILL of the postmaster, each bounded. */
     void stop();
 
+    /** Immediate shutdown (no checkpoint, no wait for walsenders; crash recovery at the next start), escalating to SIGKILL. */
+    void stopImmediately();
+
     /**
      * Rewinds the stopped data directory to the point where its timeline forked from {@code source}'s
      * ({@code pg_rewind --source-server}), after the source's first checkpoint on its new timeline.

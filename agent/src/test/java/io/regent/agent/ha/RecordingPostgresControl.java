@@ -227,4 +227,9 @@ final class RecordingPostgresControl implements PostgresControl {
         standbys = java.util.List.of(connected);
         return this;
     }
+
+    @Override
+    public void stopImmediately() {
+        record("stopImmediately", "pg.stopImmediately");
+    }
 }
