@@ -28,7 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * host-loss failover promotes the synchronous standby and loses no acknowledged write at all; with
  * {@code strict} and no standby left, commits wait instead of being acknowledged by the primary alone.
  */
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SynchronousReplicationIT {
 
@@ -110,6 +110,42 @@ class SynchronousReplicationIT {
         }
         standbys.get(1).start();
         Failover.assertConverged(cluster, primary, standbys, Duration.ofSeconds(60));
+    }
+
+    /**
+     * A primary cut off from etcd and from its standbys (here: etcd frozen, then both standbys' hosts
+     * lost) cannot acknowledge a single write even in {@code on} mode: falling back to asynchronous would
+     * first need the {@code sync} key rewritten, which etcd does not answer; it demotes when its lease
+     * runs out. In asynchronous mode the same primary would keep acknowledging until it demotes.
+     */
+    @Test
+    @Order(3)
+    void anIsolatedPrimaryAcknowledgesNothingEvenInOnMode() throws Exception {
+        AgentProcess primary = Failover.awaitSteadyCluster(cluster);
+        Regentctl.run(Regentctl.against(etcd, cluster, "edit-config", "--set", "synchronous_mode=on", "--force"));
+        awaitSync(primary, 1);
+        List<AgentProcess> standbys = Failover.othersThan(cluster, primary);
+
+        try (Writer writer = Writer.start(cluster)) {
+            writer.awaitAcknowledged(50, Failover.REPLICATION);
+            etcd.pauseMember(0);
+            try {
+                standbys.forEach(AgentProcess::kill);
+                long isolated = System.nanoTime();
+                Thread.sleep(TTL.toMillis());
+                assertThat(writer.firstAckAfter(isolated + Duration.ofMillis(500).toNanos()))
+                        .as("a write acknowledged by a primary cut off from etcd and from its standbys").isEmpty();
+                assertThat(primary.isWritable()).as(primary.name() + " writable once its lease ran out").isFalse();
+            } finally {
+                etcd.resumeMember(0);
+            }
+            standbys.forEach(AgentProcess::start);
+            AgentProcess leader = cluster.awaitPrimary(Duration.ofSeconds(60));
+            writer.awaitAckAfter(System.nanoTime(), leader, Duration.ofSeconds(60));
+            writer.stop();
+            Failover.assertConverged(cluster, leader, Failover.othersThan(cluster, leader), Duration.ofSeconds(90));
+            Failover.assertNoAcknowledgedWriteLost(writer, leader);
+        }
     }
 
     /** Waits until the leader's {@code sync} key names {@code count} standbys, and returns it. */
