@@ -132,6 +132,7 @@ class PartitionIT {
         try (SplitBrainChecker checker = SplitBrainChecker.start(cluster); Writer writer = Writer.start(cluster)) {
             writer.awaitAcknowledged(50, Failover.REPLICATION);
 
+            String receiverBefore = isolated.queryValue("SELECT pid FROM pg_stat_wal_receiver");
             long cut = System.nanoTime();
             cluster.isolate(isolated);
             try {
@@ -155,6 +156,8 @@ class PartitionIT {
                             && "t".equals(Failover.valueOrNull(isolated,
                             "SELECT pg_wal_lsn_diff(pg_last_wal_receive_lsn(), '" + target + "') >= 0")));
             measured(scenario, "heal -> isolated standby streaming and caught up", since(healed));
+            System.out.println("REPORT " + isolated.name() + "'s WAL receiver: pid " + receiverBefore + " before the cut, "
+                    + isolated.queryValue("SELECT pid FROM pg_stat_wal_receiver") + " after the heal");
             writer.awaitAckAfter(healed, primary, Duration.ofSeconds(10));
             writer.stop();
 
