@@ -41,6 +41,8 @@ final class PrimaryPartitionScenario implements BenchScenario {
         goals.put(Figure.STOPPED_BEFORE_PROMOTION, "> 0");
         goals.put(Figure.NEW_PRIMARY, "≤ ttl + 2 s");
         goals.put(Figure.SPLIT_BRAIN, "0");
+        goals.put(Figure.STALE_WRITES, "0");
+        goals.put(Figure.ACKED_WRITES_LOST, "only what the isolated primary took after the cut (asynchronous)");
         goals.put(Figure.HEAL_CONVERGED, "no operator action");
         goals.put(Figure.STANDBYS_NOT_FOLLOWING, "0");
         return goals;
@@ -67,6 +69,7 @@ final class PrimaryPartitionScenario implements BenchScenario {
             writer.awaitAcknowledged(50, Measurements.scaled(Duration.ofSeconds(30)));
             AgentProcess primary;
             long cut;
+            long primaryUp;
             try (StreamWatch streams = StreamWatch.start(standbys,
                     (node, r) -> r.streaming() && r.senderPort() != oldPort && r.timeline() > oldTimeline);
                  PrimaryWatch primaries = PrimaryWatch.start(standbys)) {
@@ -79,13 +82,14 @@ final class PrimaryPartitionScenario implements BenchScenario {
                         return figures;
                     }
                     primary = seen.get().node();
-                    figures.putBetween(Figure.NEW_PRIMARY, cut, seen.get().nanos());
+                    primaryUp = seen.get().nanos();
+                    figures.putBetween(Figure.NEW_PRIMARY, cut, primaryUp);
                     figures.note("new_primary_node", primary.name());
                     HostLossScenario.awaitAck(writer, cut, primary, figures)
                             .ifPresent(ack -> figures.putBetween(Figure.FIRST_WRITE, cut, ack.nanos()));
                     List<AgentProcess> bystander = Measurements.othersThan(cluster, old, primary);
                     Map<String, Long> streamed = streams.await(bystander, Measurements.scaled(Measurements.FOLLOW_BOUND));
-                    long promoted = Measurements.promotion(streams, primary, seen.get().nanos(), cut, figures);
+                    long promoted = Measurements.promotion(streams, primary, primaryUp, cut, figures);
                     Measurements.following(streams, bystander, streamed, cut, promoted, figures);
                     margin(checker, old, primary, cut, figures);
                 } finally {
@@ -99,7 +103,7 @@ final class PrimaryPartitionScenario implements BenchScenario {
             figures.put(Figure.LONGEST_GAP, writer.longestGap());
             Measurements.acknowledgedWritesLost(writer, primary, figures);
             figures.note("acked_writes_lost_why", lossExplained(writer, primary, old, cut));
-            Measurements.staleWrites(writer, primary, healed, figures);
+            Measurements.staleWrites(writer, primary, primaryUp, figures);
             Measurements.splitBrain(checker, figures);
         }
         return figures;
