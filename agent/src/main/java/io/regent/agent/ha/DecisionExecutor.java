@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class DecisionExecutor {
     private final RepairPolicy repairs;
     private final SlotKeeper slots;
     private Lsn lastPublishedOptime;
+    private Set<String> reportedSlotProblems = Set.of();
 
     public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig,
                             RepairPolicy repairs, Clock clock) {
@@ -287,12 +289,24 @@ public final class DecisionExecutor {
         try {
             List<ReplicationSlot> existing = postgres.physicalSlots();
             SlotKeeper.SlotPlan plan = leading ? slots.forLeader(view, config, existing, clock.instant())
-                    : slots.forStandby(existing);
+                    : slots.forStandby(existing, config);
+            reportSlotProblems(plan.problems());
             plan.create().forEach(slot -> postgres.createPhysicalSlot(slot, reserve));
             plan.drop().forEach(postgres::dropSlot);
         } catch (RuntimeException e) {
             LOG.warn("could not bring the replication slots up to date: {}", e.getMessage());
         }
+    }
+
+    /** Each slot-name collision once, when it appears, and once more when it is gone. */
+    private void reportSlotProblems(Set<String> problems) {
+        if (problems.equals(reportedSlotProblems)) {
+            return;
+        }
+        problems.stream().filter(p -> !reportedSlotProblems.contains(p)).forEach(p -> LOG.warn("replication slots: {}", p));
+        reportedSlotProblems.stream().filter(p -> !problems.contains(p))
+                .forEach(p -> LOG.info("replication slots: resolved: {}", p));
+        reportedSlotProblems = Set.copyOf(problems);
     }
 
     /**
