@@ -346,9 +346,13 @@ public final class DecisionExecutor {
         LOG.warn("WAL {} to {} on timeline {} exists only on this member and is discarded to follow {}",
                 rewind.discardedFrom(), rewind.discardedTo(), rewind.timeline(), leader);
         postgres.stop();
+        String discarded = name + " discarded WAL " + rewind.discardedFrom() + " to " + rewind.discardedTo() + " of timeline "
+                + rewind.timeline() + " to follow " + leader.name();
+        String rewindFailure = "";
         if (repairs.usePgRewind()) {
             try {
                 postgres.rewind(leader.upstream());
+                recordDiscard(rewind.timeline(), discarded + " (pg_rewind)");
                 postgres.configure(true, Optional.of(leader.upstream()));
                 postgres.start();
                 return;
@@ -357,6 +361,7 @@ public final class DecisionExecutor {
                     throw e;
                 }
                 LOG.warn("rewind failed ({}); cloning afresh from {}", e.getMessage(), leader);
+                rewindFailure = "pg_rewind failed, ";
             }
         } else if (!repairs.reinitOnRewindFailure()) {
             throw new IllegalStateException("use_pg_rewind and reinit_on_rewind_failure are both off: the diverged data"
@@ -364,8 +369,21 @@ public final class DecisionExecutor {
         }
         Path aside = postgres.moveDataDirectoryAside("diverged");
         LOG.warn("the diverged data directory is kept at {}; cloning from {}", aside, leader);
+        recordDiscard(rewind.timeline(), discarded + " (" + rewindFailure + "cloned afresh; the old data directory is kept at "
+                + aside + ")");
         postgres.basebackup(leader.upstream());
         postgres.start();
+    }
+
+    /** Nothing is lost silently: the repair is noted on the switch it followed; failing to note it stops nothing. */
+    private void recordDiscard(int timeline, String note) {
+        try {
+            if (!store.recordDiscard(timeline, note)) {
+                LOG.warn("the cluster history has no switch of timeline {} to note this on: {}", timeline, note);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not note in the cluster history that {}: {}", note, e.getMessage());
+        }
     }
 
     private void demote(Demote demote, ClusterView view, LocalState local) {
