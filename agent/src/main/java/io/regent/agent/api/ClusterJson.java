@@ -12,6 +12,7 @@ import io.regent.common.model.Tags;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.util.List;
 import java.util.Optional;
 
 /** The cluster-wide documents ({@code /cluster}, {@code /history}, {@code /config}) in Patroni's shapes. */
@@ -105,12 +106,19 @@ final class ClusterJson {
         return json;
     }
 
-    /** Patroni's {@code GET /history}: {@code [[timeline, switch_lsn, reason, timestamp, new_leader], …]}. */
+    /**
+     * Patroni's {@code GET /history}: {@code [[timeline, switch_lsn, reason, timestamp, new_leader], …]}, and the
+     * notes of WAL members discarded to follow as a sixth element where there are any, as in the key.
+     */
     static JsonArray history(ClusterView view) {
         JsonArray list = new JsonArray();
         for (HistoryEntry entry : view.history()) {
-            list.add(new JsonArray().add(entry.timeline()).add(entry.switchLsn().value()).add(entry.reason())
-                    .add(entry.timestamp() == null ? null : entry.timestamp().toString()).add(entry.newLeader()));
+            JsonArray line = new JsonArray().add(entry.timeline()).add(entry.switchLsn().value()).add(entry.reason())
+                    .add(entry.timestamp() == null ? null : entry.timestamp().toString()).add(entry.newLeader());
+            if (!entry.discarded().isEmpty()) {
+                line.add(new JsonArray(List.copyOf(entry.discarded())));
+            }
+            list.add(line);
         }
         return list;
     }

@@ -33,6 +33,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,6 +57,7 @@ public final class DecisionExecutor {
     private final SlotKeeper slots;
     private Lsn lastPublishedOptime;
     private final SynchronousStandbys synchronous;
+    private Set<String> reportedSlotProblems = Set.of();
 
     public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig,
                             RepairPolicy repairs, Clock clock) {
@@ -296,12 +298,24 @@ public final class DecisionExecutor {
         try {
             List<ReplicationSlot> existing = postgres.physicalSlots();
             SlotKeeper.SlotPlan plan = leading ? slots.forLeader(view, config, existing, clock.instant())
-                    : slots.forStandby(existing);
+                    : slots.forStandby(existing, config);
+            reportSlotProblems(plan.problems());
             plan.create().forEach(slot -> postgres.createPhysicalSlot(slot, reserve));
             plan.drop().forEach(postgres::dropSlot);
         } catch (RuntimeException e) {
             LOG.warn("could not bring the replication slots up to date: {}", e.getMessage());
         }
+    }
+
+    /** Each slot-name collision once, when it appears, and once more when it is gone. */
+    private void reportSlotProblems(Set<String> problems) {
+        if (problems.equals(reportedSlotProblems)) {
+            return;
+        }
+        problems.stream().filter(p -> !reportedSlotProblems.contains(p)).forEach(p -> LOG.warn("replication slots: {}", p));
+        reportedSlotProblems.stream().filter(p -> !problems.contains(p))
+                .forEach(p -> LOG.info("replication slots: resolved: {}", p));
+        reportedSlotProblems = Set.copyOf(problems);
     }
 
     /**
@@ -341,9 +355,13 @@ public final class DecisionExecutor {
         LOG.warn("WAL {} to {} on timeline {} exists only on this member and is discarded to follow {}",
                 rewind.discardedFrom(), rewind.discardedTo(), rewind.timeline(), leader);
         postgres.stop();
+        String discarded = name + " discarded WAL " + rewind.discardedFrom() + " to " + rewind.discardedTo() + " of timeline "
+                + rewind.timeline() + " to follow " + leader.name();
+        String rewindFailure = "";
         if (repairs.usePgRewind()) {
             try {
                 postgres.rewind(leader.upstream());
+                recordDiscard(rewind.timeline(), discarded + " (pg_rewind)");
                 postgres.configure(true, Optional.of(leader.upstream()));
                 postgres.start();
                 return;
@@ -352,6 +370,7 @@ public final class DecisionExecutor {
                     throw e;
                 }
                 LOG.warn("rewind failed ({}); cloning afresh from {}", e.getMessage(), leader);
+                rewindFailure = "pg_rewind failed, ";
             }
         } else if (!repairs.reinitOnRewindFailure()) {
             throw new IllegalStateException("use_pg_rewind and reinit_on_rewind_failure are both off: the diverged data"
@@ -359,8 +378,21 @@ public final class DecisionExecutor {
         }
         Path aside = postgres.moveDataDirectoryAside("diverged");
         LOG.warn("the diverged data directory is kept at {}; cloning from {}", aside, leader);
+        recordDiscard(rewind.timeline(), discarded + " (" + rewindFailure + "cloned afresh; the old data directory is kept at "
+                + aside + ")");
         postgres.basebackup(leader.upstream());
         postgres.start();
+    }
+
+    /** Nothing is lost silently: the repair is noted on the switch it followed; failing to note it stops nothing. */
+    private void recordDiscard(int timeline, String note) {
+        try {
+            if (!store.recordDiscard(timeline, note)) {
+                LOG.warn("the cluster history has no switch of timeline {} to note this on: {}", timeline, note);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not note in the cluster history that {}: {}", note, e.getMessage());
+        }
     }
 
     private void demote(Demote demote, ClusterView view, LocalState local) {

@@ -140,7 +140,7 @@ public class AgentFactory {
     }
 
     @Singleton
-    Agent agent(HaLoop loop, RestServer rest, JobRunner jobs, PostgresControl postgres, ClusterStore store) {
-        return new Agent(loop, rest, jobs, postgres, store);
+    Agent agent(NodeConfig node, HaLoop loop, RestServer rest, JobRunner jobs, PostgresControl postgres, ClusterStore store) {
+        return new Agent(node.name(), loop, rest, jobs, postgres, store);
     }
 }

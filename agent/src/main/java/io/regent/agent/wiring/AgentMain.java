@@ -15,6 +15,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AgentMain {
 
+    /** What the shutdown hook exits with: 0 for an orderly stop, 1 once the start failed. */
+    private static volatile int exitStatus;
+
     private AgentMain() {
     }
 
@@ -51,13 +54,15 @@ public final class AgentMain {
             context.close();
             stopped.countDown();
             // an orderly stop is a success (the JVM would report 143 for SIGTERM); logging is synchronous,
-            // so nothing is lost by not waiting for other hooks
-            Runtime.getRuntime().halt(0);
+            // so nothing is lost by not waiting for other hooks. System.exit(1) runs this hook too, and
+            // halting with 0 then turned a refused start into a success
+            Runtime.getRuntime().halt(exitStatus);
         }, "regent-shutdown"));
         try {
             agent.start();
         } catch (RuntimeException e) {
             LoggerFactory.getLogger(AgentMain.class).error("cannot start: {}", e.getMessage());
+            exitStatus = 1;
             System.exit(1);
         }
         try {

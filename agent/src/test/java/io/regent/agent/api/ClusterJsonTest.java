@@ -66,6 +66,17 @@ class ClusterJsonTest {
     }
 
     @Test
+    void history_carries_the_discarded_wal_notes_as_a_sixth_element() {
+        io.regent.common.model.ClusterView v = Snapshots.view();
+        io.regent.common.model.ClusterView repaired = new io.regent.common.model.ClusterView(v.revision(), v.initialize(),
+                v.leader(), v.members(), v.config(), v.optime(), v.leaderLocation(),
+                java.util.List.of(v.history().get(0).withDiscarded("pg1 discarded WAL 0/3000000 to 0/3000100 of timeline 1")),
+                v.problems(), v.failover(), v.paused(), v.sync());
+        assertThat(ClusterJson.history(repaired).encode()).isEqualTo("[[1,50331648,\"no recovery target specified\","
+                + "\"2026-11-25T18:00:00Z\",\"pg0\",[\"pg1 discarded WAL 0/3000000 to 0/3000100 of timeline 1\"]]]");
+    }
+
+    @Test
     void config_holds_the_dynamic_settings_and_pause() {
         JsonObject config = ClusterJson.config(Snapshots.CONFIG, true);
         assertThat(config).isEqualTo(new JsonObject().put("ttl", 30).put("loop_wait", 10).put("retry_timeout", 10)

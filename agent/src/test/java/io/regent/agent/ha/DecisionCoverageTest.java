@@ -61,6 +61,8 @@ class DecisionCoverageTest {
     private static final LeaderTarget NODE3 = new LeaderTarget("node3", upstreamOf("node3"));
 
     private static final Rewind REWIND = new Rewind(NODE1, Lsn.parse("0/3000000"), Lsn.parse("0/3000100"), 1, "diverged");
+    private static final String DISCARDED = "store.recordDiscard timeline 1: " + ME + " discarded WAL 0/3000000 to 0/3000100"
+            + " of timeline 1 to follow node1";
 
     /** A switchover to node3 that the operator did not name: name it, stop cleanly, publish the end, release, follow. */
     private static final List<String> STEP_DOWN_EFFECTS = List.of(
@@ -164,7 +166,8 @@ class DecisionCoverageTest {
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME), STEP_DOWN_EFFECTS)),
             Map.entry(Rewind.class, new Example(REWIND, Views.initializedWithLeader("node1"),
                     Locals.runningStandby(ME).configuredFor(upstreamOf("node1")),
-                    List.of("pg.stop", "pg.rewind node1.db:5432", "pg.configure standby upstream=node1.db:5432", "pg.start"))),
+                    List.of("pg.stop", "pg.rewind node1.db:5432", DISCARDED + " (pg_rewind)",
+                            "pg.configure standby upstream=node1.db:5432", "pg.start"))),
             Map.entry(RestartPostgres.class, new Example(new RestartPostgres(false, Optional.of(NODE1), "restart requested"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME).asked(LocalRequests.Kind.RESTART),
                     List.of("pg.stop", "pg.configure standby upstream=node1.db:5432", "pg.start"))),
@@ -640,6 +643,8 @@ class DecisionCoverageTest {
                 rig.execute(REWIND, Views.initializedWithLeader("node1"), Locals.runningStandby(ME));
 
                 assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.rewind node1.db:5432", "pg.moveDataDirectoryAside",
+                        DISCARDED + " (pg_rewind failed, cloned afresh; the old data directory is kept at "
+                                + RecordingPostgresControl.ASIDE + ")",
                         "pg.basebackup node1.db:5432", "pg.start");
                 assertThat(rig.jobs.current()).isEmpty();
             }
@@ -651,6 +656,7 @@ class DecisionCoverageTest {
                 rig.execute(REWIND, Views.initializedWithLeader("node1"), Locals.runningStandby(ME));
 
                 assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.moveDataDirectoryAside",
+                        DISCARDED + " (cloned afresh; the old data directory is kept at " + RecordingPostgresControl.ASIDE + ")",
                         "pg.basebackup node1.db:5432", "pg.start");
             }
         }

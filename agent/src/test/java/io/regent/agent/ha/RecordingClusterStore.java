@@ -107,6 +107,20 @@ final class RecordingClusterStore implements ClusterStore {
      * kept in {@link #history()} only when the append succeeds.
      */
     @Override
+    public boolean recordDiscard(int timeline, String note) {
+        record("recordDiscard", "store.recordDiscard timeline " + timeline + ": " + note);
+        synchronized (history) {
+            for (int i = history.size() - 1; i >= 0; i--) {
+                if (history.get(i).timeline() == timeline) {
+                    history.set(i, history.get(i).withDiscarded(note));
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
     public void appendHistory(HistoryEntry entry) {
         record("appendHistory", "store.appendHistory [" + entry.timeline() + ", " + entry.switchLsn() + ", " + entry.reason()
                 + ", " + entry.timestamp() + ", " + entry.newLeader() + "]");

@@ -87,13 +87,66 @@ class SlotKeeperTest {
     }
 
     @Test
-    void aStandbyDropsInactiveSlotsThatHoldWalBackAndKeepsUnreservedOrActiveOnes() {
+    void aStandbyDropsEveryInactiveSlotAndKeepsActiveOnesAndUnreservedPermanentOnes() {
         SlotKeeper keeper = new SlotKeeper("node2");
         ReplicationSlot unreserved = new ReplicationSlot("node3", false, Optional.empty());
+        ReplicationSlot unreservedPermanent = new ReplicationSlot("archiver", false, Optional.empty());
+        ReplicationSlot cascading = new ReplicationSlot("node4", true, Optional.of(Lsn.parse("0/3000000")));
 
-        SlotKeeper.SlotPlan plan = keeper.forStandby(List.of(inactive("node1"), unreserved, NODE1_SLOT));
+        SlotKeeper.SlotPlan plan = keeper.forStandby(List.of(inactive("node1"), unreserved, unreservedPermanent, cascading), CONFIG);
 
         assertThat(plan.create()).isEmpty();
-        assertThat(plan.drop()).isEqualTo(Set.of("node1"));
+        assertThat(plan.drop()).isEqualTo(Set.of("node1", "node3"));
+    }
+
+    @Test
+    void aStandbyDropsAPermanentSlotThatHoldsWalBack() {
+        SlotKeeper keeper = new SlotKeeper("node2");
+
+        assertThat(keeper.forStandby(List.of(inactive("archiver")), CONFIG).drop()).containsExactly("archiver");
+    }
+
+    @Test
+    void twoMembersWhoseNamesSanitizeAlikeNeverShareASlotAndTheCollisionIsReported() {
+        SlotKeeper keeper = new SlotKeeper("node2");
+
+        SlotKeeper.SlotPlan plan = keeper.forLeader(Views.initializedWithLeader("node2")
+                .with(member("node_1"), member("node-1")).build(), CONFIG, List.of(), T0);
+
+        assertThat(plan.create()).containsExactly("archiver", "node_1");
+        assertThat(plan.problems()).singleElement().asString()
+                .contains("members node-1, node_1 map to the same replication slot node_1", "kept for node-1 only");
+    }
+
+    @Test
+    void aStandbyWhoseSlotNameIsTheLeadersOwnStillGetsItsSlot() {
+        SlotKeeper keeper = new SlotKeeper("node-1");
+
+        SlotKeeper.SlotPlan plan = keeper.forLeader(Views.initializedWithLeader("node-1").with(member("node_1")).build(),
+                CONFIG, List.of(inactive("node_1")), T0);
+
+        assertThat(plan.drop()).isEmpty();
+        assertThat(plan.problems()).singleElement().asString().contains("kept for node_1 only");
+    }
+
+    @Test
+    void aPermanentSlotNamedLikeAMembersSlotIsReported() {
+        SlotKeeper keeper = new SlotKeeper("node2");
+
+        SlotKeeper.SlotPlan plan = keeper.forLeader(Views.initializedWithLeader("node2").with(member("Archiver")).build(),
+                CONFIG, List.of(), T0);
+
+        assertThat(plan.create()).containsExactly("archiver");
+        assertThat(plan.problems()).singleElement().asString().contains("permanent slot archiver", "member Archiver");
+    }
+
+    @Test
+    void withoutCollisionsThePlanReportsNothing() {
+        SlotKeeper keeper = new SlotKeeper("node2");
+
+        SlotKeeper.SlotPlan plan = keeper.forLeader(Views.initializedWithLeader("node2").with(member("node1"), member("node3"))
+                .build(), CONFIG, List.of(), T0);
+
+        assertThat(plan.problems()).isEmpty();
     }
 }

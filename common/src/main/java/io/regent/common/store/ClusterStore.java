@@ -57,6 +57,14 @@ public interface ClusterStore extends ClusterReader {
      */
     void appendHistory(HistoryEntry entry);
 
+    /**
+     * Adds {@code note} (WAL a member gave up to follow: who, which positions, how) to the history entry of
+     * the switch that ended {@code timeline}, by compare-and-swap.
+     *
+     * @return false when the history has no entry for that timeline
+     */
+    boolean recordDiscard(int timeline, String note);
+
     /** Writes {@code failover}: the leader names the candidate it hands over to, so the others wait for it. */
     void requestFailover(FailoverRequest request);
 

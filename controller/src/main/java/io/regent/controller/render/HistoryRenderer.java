@@ -43,7 +43,8 @@ public final class HistoryRenderer {
     }
 
     private static List<String> cells(HistoryEntry entry) {
-        return List.of(Integer.toString(entry.timeline()), entry.switchLsn().toString(), entry.reason(),
+        String reason = entry.discarded().isEmpty() ? entry.reason() : entry.reason() + "; " + String.join("; ", entry.discarded());
+        return List.of(Integer.toString(entry.timeline()), entry.switchLsn().toString(), reason,
                 timestamp(entry.timestamp()) == null ? "" : timestamp(entry.timestamp()),
                 entry.newLeader() == null ? "" : entry.newLeader());
     }
@@ -56,6 +57,9 @@ public final class HistoryRenderer {
         fields.put("reason", entry.reason());
         fields.put("timestamp", timestamp(entry.timestamp()));
         fields.put("new_leader", entry.newLeader());
+        if (!entry.discarded().isEmpty()) {
+            fields.put("discarded", entry.discarded());
+        }
         return fields;
     }
 

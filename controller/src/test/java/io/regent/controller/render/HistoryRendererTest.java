@@ -38,4 +38,17 @@ class HistoryRendererTest {
         assertThat(rows.get(1).path("timestamp").isNull()).isTrue();
         assertThat(HistoryRenderer.render(OutputFormat.JSON, List.of())).isEqualTo("[ ]\n");
     }
+
+    @Test
+    void walAMemberDiscardedToFollowIsShownWithTheSwitchItFollowed() throws Exception {
+        List<HistoryEntry> repaired = List.of(history.get(0).withDiscarded("node1 discarded WAL 0/3000060 to 0/3000100 of timeline 1"
+                + " to follow node2 (pg_rewind)"));
+
+        assertThat(HistoryRenderer.render(OutputFormat.TABLE, repaired)).contains("no recovery target specified; node1 discarded"
+                + " WAL 0/3000060 to 0/3000100 of timeline 1 to follow node2 (pg_rewind)");
+        JsonNode rows = new ObjectMapper().readTree(HistoryRenderer.render(OutputFormat.JSON, repaired));
+        assertThat(rows.get(0).path("discarded").get(0).asText()).startsWith("node1 discarded WAL 0/3000060");
+        assertThat(rows.get(0).path("reason").asText()).isEqualTo("no recovery target specified");
+        assertThat(new ObjectMapper().readTree(HistoryRenderer.render(OutputFormat.JSON, history)).get(0).has("discarded")).isFalse();
+    }
 }

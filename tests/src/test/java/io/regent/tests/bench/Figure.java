@@ -29,6 +29,8 @@ public enum Figure {
     REJOINED("old primary streaming again after restart (1 yes, 0 no)", Unit.COUNT),
     REJOIN_API("old primary's agent restarted → its REST API answers", Unit.MILLIS),
     REJOIN("old primary's agent restarted → streaming from the new primary", Unit.MILLIS),
+    REINIT_API("reinit requested (POST /reinitialize) → the agent answers (clone done, PostgreSQL started)", Unit.MILLIS),
+    REINIT("reinit requested (POST /reinitialize) → streaming from the leader again", Unit.MILLIS),
     AGENT_RSS_MAX("agent RSS, idle (largest agent)", Unit.MEGABYTES),
     AGENT_CPU_MAX("agent CPU, idle (busiest agent, % of one core)", Unit.PERCENT),
     AGENT_CPU_MEAN("agent CPU, idle (mean over agents, % of one core)", Unit.PERCENT),

@@ -10,8 +10,9 @@ import java.util.Optional;
 
 /**
  * Host loss, then the dead machine comes back: its agent is started again on the old data
- * directory. It can stream from the new primary only if its WAL did not go past the new timeline's
- * fork point (pg_rewind is not built yet, issue 6), so "did not rejoin" is a figure, not an error.
+ * directory, starts PostgreSQL as the new leader's standby, and rewinds it if its WAL went past the
+ * fork point (under the writer it usually did). Measured from the agent's start to streaming from the
+ * new primary; the notes say how it rejoined. "Did not rejoin" is a figure, not an error.
  */
 final class OldPrimaryRejoinScenario extends HostLossScenario {
 
@@ -24,7 +25,7 @@ final class OldPrimaryRejoinScenario extends HostLossScenario {
     @Override
     public String description() {
         return "host loss of the primary with 2 standbys, then its agent restarted on the old data directory "
-                + "(no pg_rewind yet)";
+                + "(rewound when its WAL diverged)";
     }
 
     @Override
@@ -54,6 +55,7 @@ final class OldPrimaryRejoinScenario extends HostLossScenario {
             if (streamed.containsKey(old.name())) {
                 figures.put(Figure.REJOINED, 1);
                 figures.putBetween(Figure.REJOIN, restarted, streamed.get(old.name()));
+                figures.note("rejoin_how", howItRejoined(old));
             } else {
                 figures.put(Figure.REJOINED, 0);
                 Optional<String> state = old.status().map(s -> "role=" + s.path("role").asText() + " state="
@@ -63,6 +65,25 @@ final class OldPrimaryRejoinScenario extends HostLossScenario {
                         + "; last WAL receiver row " + watch.lastSeen(old) + "; log: " + lastInterestingLine(old));
             }
         }
+    }
+
+    /** The agent's own account, with its timestamps: where the rejoin time went. */
+    private static String howItRejoined(AgentProcess node) {
+        String[] lines = node.logTail(400).split("\n");
+        int start = 0;
+        for (int i = 0; i < lines.length; i++) {
+            if (lines[i].startsWith("---- ")) {
+                start = i;
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = start + 1; i < lines.length && out.length() < 1500; i++) {
+            String l = lines[i];
+            if (l.contains("HaLoop:") || l.contains("rewound") || l.contains("discarded") || l.contains("cloned")) {
+                out.append(out.length() == 0 ? "" : " | ").append(l.length() > 23 ? l.substring(11, 23) + l.substring(l.indexOf(']') + 1) : l);
+            }
+        }
+        return out.toString();
     }
 
     private static String lastInterestingLine(AgentProcess node) {

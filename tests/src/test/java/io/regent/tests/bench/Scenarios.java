@@ -25,6 +25,7 @@ final class Scenarios {
         add(new OldPrimaryRejoinScenario());
         add(new PrimaryPartitionScenario());
         add(new StandbyPartitionScenario());
+        add(new ReinitScenario());
         add(new HostLossScenario("scaling-4", 4));
         add(new HostLossScenario("scaling-6", 6));
         add(new FootprintScenario("footprint-3", 3, Optional.of(HaSettings.productDefaults())));
@@ -43,7 +44,7 @@ final class Scenarios {
      * each run once except host-loss, postgres-crash and switchover (the issue's main goals), unless
      * --runs says otherwise.
      */
-    private static final List<String> QUICK = List.of("host-loss", "postgres-crash", "agent-hang", "switchover", "rejoin",
+    private static final List<String> QUICK = List.of("host-loss", "postgres-crash", "agent-hang", "switchover", "rejoin", "reinit",
             "partition-primary", "partition-standby", "scaling-6", "footprint-3", "footprint-7", "footprint-3-fast");
     private static final Set<String> QUICK_REPEATED = Set.of("host-loss", "postgres-crash", "switchover");
 

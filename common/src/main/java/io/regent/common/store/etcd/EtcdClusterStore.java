@@ -235,6 +235,35 @@ final class EtcdClusterStore implements ClusterStore {
     }
 
     @Override
+    public boolean recordDiscard(int timeline, String note) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            GetResponse current = await("read history", client.getKVClient().get(bytes(keys.history())));
+            if (current.getKvs().isEmpty()) {
+                return false;
+            }
+            List<HistoryEntry> history = new ArrayList<>(JsonCodec.decodeHistory(string(current.getKvs().get(0).getValue())));
+            int index = -1;
+            for (int i = 0; i < history.size(); i++) {
+                if (history.get(i).timeline() == timeline) {
+                    index = i;
+                }
+            }
+            if (index < 0) {
+                return false;
+            }
+            history.set(index, history.get(index).withDiscarded(note));
+            TxnResponse response = await("record the discarded WAL in history", client.getKVClient().txn()
+                    .If(new Cmp(bytes(keys.history()), Cmp.Op.EQUAL, CmpTarget.modRevision(current.getKvs().get(0).getModRevision())))
+                    .Then(Op.put(bytes(keys.history()), bytes(JsonCodec.encodeHistory(history)), PutOption.DEFAULT))
+                    .commit());
+            if (response.isSucceeded()) {
+                return true;
+            }
+        }
+        throw new StoreUnavailableException("record the discarded WAL in history: the key kept changing under us", null);
+    }
+
+    @Override
     public void requestFailover(FailoverRequest request) {
         await("write the failover request", client.getKVClient().put(bytes(keys.failover()), bytes(JsonCodec.encodeFailover(request))));
     }

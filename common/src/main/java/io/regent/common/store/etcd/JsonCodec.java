@@ -209,8 +209,11 @@ public final class JsonCodec {
     public static String encodeHistory(List<HistoryEntry> history) {
         ArrayNode list = JSON.createArrayNode();
         for (HistoryEntry entry : history) {
-            list.addArray().add(entry.timeline()).add(entry.switchLsn().value()).add(entry.reason())
+            ArrayNode line = list.addArray().add(entry.timeline()).add(entry.switchLsn().value()).add(entry.reason())
                     .add(entry.timestamp().toString()).add(entry.newLeader());
+            if (!entry.discarded().isEmpty()) {
+                entry.discarded().forEach(line.addArray()::add);
+            }
         }
         return write(list);
     }
@@ -241,7 +244,12 @@ public final class JsonCodec {
                 }
             }
             String leader = line.size() > 4 && line.get(4).isTextual() ? line.get(4).asText() : null;
-            entries.add(new HistoryEntry(line.get(0).asInt(), new Lsn(line.get(1).asLong()), line.get(2).asText(), at, leader));
+            List<String> discarded = new ArrayList<>();
+            if (line.size() > 5 && line.get(5).isArray()) {
+                line.get(5).forEach(note -> discarded.add(note.asText()));
+            }
+            entries.add(new HistoryEntry(line.get(0).asInt(), new Lsn(line.get(1).asLong()), line.get(2).asText(), at, leader,
+                    discarded));
         }
         return entries;
     }

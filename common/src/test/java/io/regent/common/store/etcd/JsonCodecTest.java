@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.regent.common.config.HaConfig;
 import io.regent.common.config.SynchronousMode;
 import io.regent.common.model.FailoverRequest;
+import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.model.PgState;
@@ -356,6 +357,31 @@ class JsonCodecTest {
         void thatIsGarbageIsRejectedWithAReason(String json, String reason) {
             assertThatIllegalArgumentException().isThrownBy(() -> JsonCodec.decodeFailover(json))
                     .withMessageContaining(reason);
+        }
+    }
+
+    @Nested
+    class History {
+
+        @Test
+        void aSwitchWithoutDiscardedWalIsPatronisFiveElements() {
+            HistoryEntry entry = new HistoryEntry(1, new Lsn(67_264_856L), "no leader", java.time.Instant.parse("2026-11-25T12:00:00Z"),
+                    "node2");
+
+            assertThat(JsonCodec.encodeHistory(List.of(entry)))
+                    .isEqualTo("[[1,67264856,\"no leader\",\"2026-11-25T12:00:00Z\",\"node2\"]]");
+        }
+
+        @Test
+        void theNotesOfDiscardedWalAreASixthElementAndSurviveARoundTrip() {
+            HistoryEntry entry = new HistoryEntry(1, new Lsn(67_264_856L), "no leader", java.time.Instant.parse("2026-11-25T12:00:00Z"),
+                    "node2").withDiscarded("node1 discarded WAL 0/4026158 to 0/4026208 of timeline 1 to follow node2 (pg_rewind)");
+
+            String json = JsonCodec.encodeHistory(List.of(entry));
+
+            assertThat(json).endsWith(",\"node2\",[\"node1 discarded WAL 0/4026158 to 0/4026208 of timeline 1 to follow node2"
+                    + " (pg_rewind)\"]]]");
+            assertThat(JsonCodec.decodeHistory(json)).containsExactly(entry);
         }
     }
 }
