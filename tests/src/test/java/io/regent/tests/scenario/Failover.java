@@ -284,6 +284,18 @@ final class Failover {
 
     // ---- time
 
+    /** Waits until {@code leader}'s {@code sync} key names {@code count} standbys, and returns it. */
+    static io.regent.common.model.SyncState awaitSync(RegentCluster cluster, AgentProcess leader, int count) {
+        List<io.regent.common.model.SyncState> found = new ArrayList<>();
+        await("the sync key of " + leader.name() + " naming " + count + " standby(s)", Duration.ofSeconds(60), () -> {
+            Optional<io.regent.common.model.SyncState> sync = cluster.clusterView().sync();
+            boolean named = sync.filter(state -> state.leader().equals(leader.name()) && state.standbys().size() == count).isPresent();
+            sync.filter(state -> named).ifPresent(found::add);
+            return named;
+        });
+        return found.get(found.size() - 1);
+    }
+
     static void measured(String scenario, String what, Duration duration) {
         System.out.printf("MEASURED %s: %s = %d ms%n", scenario, what, duration.toMillis());
     }

@@ -111,16 +111,7 @@ class QuorumReplicationIT {
         }
     }
 
-    static SyncState awaitSync(AgentProcess leader, int count) {
-        SyncState[] found = new SyncState[1];
-        await("the sync key of " + leader.name() + " naming " + count + " standby(s)", Duration.ofSeconds(60), () -> {
-            Optional<SyncState> sync = cluster.clusterView().sync();
-            if (sync.isPresent() && sync.get().leader().equals(leader.name()) && sync.get().standbys().size() == count) {
-                found[0] = sync.get();
-                return true;
-            }
-            return false;
-        });
-        return found[0];
+    private static SyncState awaitSync(AgentProcess leader, int count) {
+        return Failover.awaitSync(cluster, leader, count);
     }
 }
