@@ -14,7 +14,6 @@ import io.regent.tests.fixture.SplitBrainChecker;
 import io.regent.tests.fixture.Writer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
