@@ -22,7 +22,7 @@ import jdk.net.UnixDomainPrincipal;
 /**
  * The fence process's loop: one thread, one selector. It serves the agent's requests on the socket and
  * wakes at the deadline; a deadline that passes unfed while the local PostgreSQL runs as a primary
- * stops it with an immediate shutdown. Nothing here waits on a client: a client that connects and
+ * stops it at once ({@link LocalPrimary#stopImmediately}). Nothing here waits on a client: a client that connects and
  * says nothing, or stops reading, cannot delay the deadline.
  */
 final class FenceServer implements AutoCloseable {
@@ -105,11 +105,11 @@ final class FenceServer implements AutoCloseable {
         Optional<ProcessHandle> postmaster = primary.runningPrimary();
         if (justExpired) {
             log.accept("WARN  the agent did not renew the fence in time (deadline passed " + deadline.lateMillis(now)
-                    + " ms ago): " + (postmaster.isPresent() ? "stopping the primary PostgreSQL (immediate shutdown)"
+                    + " ms ago): " + (postmaster.isPresent() ? "stopping the primary PostgreSQL at once"
                     : "no primary PostgreSQL runs in " + primary.dataDir()));
         } else if (postmaster.isPresent()) {
             log.accept("WARN  a primary PostgreSQL runs again although the fence expired and the agent has not renewed"
-                    + " it: stopping it (immediate shutdown)");
+                    + " it: stopping it at once");
         }
         if (postmaster.isPresent()) {
             fired++;

@@ -4,7 +4,7 @@ import java.nio.file.Path;
 
 /**
  * The fence process (section {@code fence}): a small process beside the agent that stops the local
- * primary (immediate shutdown) when the agent has not renewed its leader lease in time, so that a hung
+ * primary (SIGKILL to the postmaster and its processes) when the agent has not renewed its leader lease in time, so that a hung
  * agent cannot leave a writable primary behind once another member may be promoted.
  *
  * @param enabled      run and feed the fence (default true)
