@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The fence process (section {@code fence}): a small process beside the agent that stops the local
- * primary (SIGKILL to the postmaster and its processes) when the agent has not renewed its leader lease in time, so that a hung
- * agent cannot leave a writable primary behind once another member may be promoted.
+ * primary (SIGKILL to the postmaster and its processes) when the agent has not renewed its leader lease
+ * in time, so that a hung agent cannot leave a writable primary behind once another member may be promoted.
  *
  * @param enabled      run and feed the fence (default true)
  * @param safetyMargin seconds before the leader lease can expire at which the fence stops the primary
