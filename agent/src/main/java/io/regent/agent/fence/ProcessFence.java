@@ -27,8 +27,9 @@ public final class ProcessFence implements LeaderFence {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessFence.class);
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(1);
+    /** How long the agent's start waits for a fence it launched; a cycle never waits (the next one connects). */
     private static final Duration LAUNCH_WAIT = Duration.ofSeconds(10);
-    private static final Duration RELAUNCH_PAUSE = Duration.ofSeconds(5);
+    private static final Duration RELAUNCH_PAUSE = Duration.ofSeconds(30);
 
     private final Path socket;
     private final Duration safetyMargin;
@@ -58,6 +59,9 @@ public final class ProcessFence implements LeaderFence {
     /** Connects to the fence, starting it if none runs; tells what state it was found in. */
     @Override
     public void start() {
+        if (!connect()) {
+            connectOrLaunch(LAUNCH_WAIT);
+        }
         exchange(FenceProtocol.STATUS).ifPresent(reply -> LOG.info("fence process {} on {}: {}{}", reply.pid(), socket,
                 reply.state().name().toLowerCase(java.util.Locale.ROOT),
                 reply.state() == FenceDeadline.State.ARMED ? " (a previous agent's deadline, " + reply.remainingMillis()
@@ -106,7 +110,8 @@ public final class ProcessFence implements LeaderFence {
     /** Sends one request, on a fresh connection if the kept one broke; the answer, or empty after a logged failure. */
     private Optional<FenceProtocol.Reply> exchange(String request) {
         for (int attempt = 1; attempt <= 2; attempt++) {
-            if (channel == null && !connectOrLaunch()) {
+            if (channel == null && !connectOrLaunch(Duration.ZERO)) {
+                problem("no fence process answers on " + socket);
                 return Optional.empty();
             }
             try {
@@ -139,7 +144,7 @@ public final class ProcessFence implements LeaderFence {
         lastFired = reply.fired();
     }
 
-    private boolean connectOrLaunch() {
+    private boolean connectOrLaunch(Duration wait) {
         if (connect()) {
             return true;
         }
@@ -156,8 +161,8 @@ public final class ProcessFence implements LeaderFence {
             problem(e.getMessage());
             return false;
         }
-        long deadline = clock.nanos() + LAUNCH_WAIT.toNanos();
-        while (clock.nanos() - deadline < 0) {
+        long deadline = clock.nanos() + wait.toNanos();
+        while (!wait.isZero() && clock.nanos() - deadline < 0) {
             if (connect()) {
                 return true;
             }
@@ -168,8 +173,10 @@ public final class ProcessFence implements LeaderFence {
                 return false;
             }
         }
-        problem("the fence process did not come up on " + socket + " within " + LAUNCH_WAIT.toSeconds() + " s");
-        return false;
+        if (!wait.isZero()) {
+            problem("the fence process did not come up on " + socket + " within " + wait.toSeconds() + " s");
+        }
+        return connect();
     }
 
     private boolean connect() {

@@ -155,9 +155,10 @@ public final class HaLoop implements AutoCloseable {
         }
         board.publish(LoopSnapshot.ofCycle(status(view, local, decision), view, config,
                 decision.getClass().getSimpleName(), Duration.ofNanos(clock.nanos() - started)));
-        // the key held on an older lease was moved to this agent's lease just now: arm the fence without waiting loop_wait
-        boolean keyReattached = fenceOrder instanceof FenceOrder.Hold
-                && view.leader().filter(l -> l.isHeldBy(node.name())).isPresent();
+        // the key held on an older lease (an agent restart) was moved to this agent's lease just now: arm the
+        // fence for it without waiting loop_wait
+        boolean keyReattached = executed && local.storeReachable() && decision instanceof Decision.KeepLeading
+                && fenceOrder instanceof FenceOrder.Hold;
         if (decision instanceof Decision.AcquireAndPromote || decision instanceof Decision.StepDown || keyReattached) {
             // the role just changed: look again now, so /primary and the member key say so without waiting loop_wait
             signal.wake();

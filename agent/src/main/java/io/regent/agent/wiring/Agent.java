@@ -38,9 +38,9 @@ public final class Agent implements AutoCloseable {
     }
 
     public void start() {
+        rest.start();
         // before the first cycle, so a restarted agent finds the fence (and its predecessor's deadline) first
         fence.start();
-        rest.start();
         loop.start();
     }
 

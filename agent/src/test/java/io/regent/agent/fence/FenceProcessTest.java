@@ -45,7 +45,17 @@ class FenceProcessTest {
         postmaster = standIn(dataDir);
         Files.writeString(dataDir.resolve("postmaster.pid"), postmaster.pid() + "\n" + dataDir + "\n");
         fence = startFence();
-        within(Duration.ofSeconds(10), () -> Files.exists(socket));
+        within(Duration.ofSeconds(10), this::answers);
+    }
+
+    /** The socket file appears at bind, a moment before the fence listens: wait until it accepts. */
+    private boolean answers() {
+        try (java.nio.channels.SocketChannel probe = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** A process working in {@code directory}, as a postmaster works in its data directory. */
@@ -95,8 +105,9 @@ class FenceProcessTest {
         within(Duration.ofSeconds(10), () -> !postmaster.isAlive());
         assertThat(Duration.ofNanos(System.nanoTime() - armed)).as("stopped after the deadline, not before")
                 .isGreaterThanOrEqualTo(Duration.ofMillis(500));
-        assertThat(fenceLog).anyMatch(line -> line.contains("did not renew the fence in time"))
-                .anyMatch(line -> line.contains("fenced: postmaster " + postmaster.pid() + " and 0 of its processes killed (SIGKILL)"));
+        within(Duration.ofSeconds(5), () -> fenceLog.stream().anyMatch(line -> line.contains("fenced: postmaster "
+                + postmaster.pid() + " and 0 of its processes killed (SIGKILL)")));
+        assertThat(fenceLog).anyMatch(line -> line.contains("did not renew the fence in time"));
         assertThat(launches).as("the running fence was found, none started").hasValue(0);
     }
 
@@ -196,8 +207,9 @@ class FenceProcessTest {
         assertThat(socket).doesNotExist();
         assertThat(postmaster.isAlive()).isTrue();
         fence = startFence();
-        within(Duration.ofSeconds(10), () -> Files.exists(socket));
+        within(Duration.ofSeconds(10), this::answers);
     }
+
 
     @Test
     void aStaleSocketFileLeftByADeadFenceIsReplaced() throws Exception {
