@@ -167,7 +167,7 @@ readable_jar() {
     printf '%s\n' "$copy"
 }
 
-# install_server_packages: etcd, PostgreSQL 15 and HAProxy from Debian, when missing (root only; others are
+# install_server_packages: etcd, PostgreSQL 15, HAProxy and iproute2 from Debian, when missing (root only; others are
 # told what to install). Debian's postgresql package would create and start a "main" cluster on
 # port 5432; Regent's nodes are their own clusters, so that is switched off before installing.
 install_server_packages() {
@@ -178,6 +178,8 @@ install_server_packages() {
     command -v setpriv >/dev/null 2>&1 || missing+=(util-linux)
     # the end-to-end tests put HAProxy in front of a cluster, as operators do
     [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+    # the partition tests put each node in its own network namespace (ip netns, veth, bridge)
+    command -v ip >/dev/null 2>&1 || [ -x /usr/sbin/ip ] || [ -x /bin/ip ] || missing+=(iproute2)
     [ "${#missing[@]}" -eq 0 ] && return 0
     is_root || die "missing: ${missing[*]}. Install them as root (apt-get install ${missing[*]}), or run this as root, which does it"
     if [[ " ${missing[*]} " == *" postgresql-15 "* ]] && [ ! -e /etc/postgresql-common/createcluster.conf ]; then

@@ -55,12 +55,14 @@ public final class DecisionExecutor {
     private final RepairPolicy repairs;
     private final SlotKeeper slots;
     private Lsn lastPublishedOptime;
+    private final SynchronousStandbys synchronous;
 
     public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig,
                             RepairPolicy repairs, Clock clock) {
         this.name = name;
         this.repairs = repairs;
         this.slots = new SlotKeeper(name);
+        this.synchronous = new SynchronousStandbys(name, store, postgres, clock);
         this.clock = clock;
         this.store = store;
         this.postgres = postgres;
@@ -78,7 +80,10 @@ public final class DecisionExecutor {
             });
         } else if (decision instanceof StartPostgres start && start.asPrimary()) {
             jobs.submit("restart of the leader's PostgreSQL", PgState.STARTING,
-                    () -> restartLeaderInPlace(config.primaryStartTimeoutDuration()));
+                    () -> {
+                        synchronous.beforeRestartInPlace(view, config);
+                        restartLeaderInPlace(config.primaryStartTimeoutDuration());
+                    });
         } else if (decision instanceof StartPostgres start) {
             jobs.submit("start of PostgreSQL", PgState.STARTING, () -> {
                 postgres.configure(true, start.upstream().map(LeaderTarget::upstream));
@@ -90,6 +95,7 @@ public final class DecisionExecutor {
             keepLeading(view, local);
             restoreConfig(view, config);
             keepSlots(true, view, config, true);
+            synchronous.keep(view, local, config);
         } else if (decision instanceof Follow follow) {
             postgres.follow(follow.leader().upstream());
         } else if (decision instanceof RestartStandby restart) {
@@ -214,6 +220,9 @@ public final class DecisionExecutor {
             return;
         }
         if (acquire.needsPromotion()) {
+            if (!synchronous.takeOver(view, config)) {
+                return;
+            }
             // before the promotion, so the members that follow at once find their slot: unreserved, since
             // a standby's slot would otherwise hold WAL back until somebody streams through it
             keepSlots(true, view, config, false);
@@ -356,8 +365,14 @@ public final class DecisionExecutor {
 
     private void demote(Demote demote, ClusterView view, LocalState local) {
         Optional<Upstream> upstream = demote.newUpstream().map(LeaderTarget::upstream);
-        // stop first, on the loop thread: writes must end before anyone else can take the key
-        postgres.stop();
+        // stop first, on the loop thread: writes must end before anyone else can take the key. Without
+        // etcd the lease is running out, and a fast shutdown can hang on walsenders whose standbys are
+        // unreachable: stop at once (Patroni's immediate-nolock)
+        if (local.storeReachable()) {
+            postgres.stop();
+        } else {
+            postgres.stopImmediately();
+        }
         if (local.storeReachable() && view.leader().filter(l -> l.isHeldBy(name)).isPresent()) {
             try {
                 store.releaseLeader();

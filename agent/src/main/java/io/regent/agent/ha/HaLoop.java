@@ -146,6 +146,15 @@ public final class HaLoop implements AutoCloseable {
         try {
             executor.execute(decision, view, local, config);
             executed = true;
+        } catch (StoreUnavailableException e) {
+            // as with a failed publish: the next cycle's keepalive would spend another retry_timeout of the
+            // lease finding out; decide again now, with etcd unreachable (a leader demotes)
+            LOG.warn("{} failed: {}; deciding again with etcd unreachable", decision.getClass().getSimpleName(), e.getMessage());
+            storeWasReachable = false;
+            local = local.withStoreUnreachable();
+            decision = Decider.decide(view, local, config);
+            logReason(decision);
+            executed = execute(decision, view, local, config);
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
             LOG.debug("failure detail", e);
@@ -164,6 +173,17 @@ public final class HaLoop implements AutoCloseable {
             signal.wake();
         }
         return config;
+    }
+
+    private boolean execute(Decision decision, ClusterView view, LocalState local, HaConfig config) {
+        try {
+            executor.execute(decision, view, local, config);
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
+            LOG.debug("failure detail", e);
+            return false;
+        }
     }
 
     /** A request the decider turned into its action is answered when that action ends; any other decision is a refusal. */

@@ -45,6 +45,9 @@ public interface PostgresControl {
     /** Stops with escalation: fast, then immediate, then SIGKILL of the postmaster, each bounded. */
     void stop();
 
+    /** Immediate shutdown (no checkpoint, no wait for walsenders; crash recovery at the next start), escalating to SIGKILL. */
+    void stopImmediately();
+
     /**
      * Rewinds the stopped data directory to the point where its timeline forked from {@code source}'s
      * ({@code pg_rewind --source-server}), after the source's first checkpoint on its new timeline.
@@ -104,4 +107,16 @@ public interface PostgresControl {
 
     /** The system identifier from {@code pg_controldata}, when a data directory exists. */
     Optional<String> systemIdentifier();
+
+    /**
+     * Sets {@code synchronous_standby_names} in postgresql.conf (kept until this member becomes a standby)
+     * and reloads a running server.
+     */
+    void setSynchronousStandbyNames(String names);
+
+    /** What the running server enforces now ({@code SHOW synchronous_standby_names}). */
+    String synchronousStandbyNames();
+
+    /** The primary's {@code pg_stat_replication}: who streams, and how far each has flushed. */
+    List<StandbyConnection> standbyConnections();
 }

@@ -104,7 +104,11 @@ class DecisionCoverageTest {
         }
 
         Rig execute(Decision decision, ClusterView view, LocalState local) {
-            executor.execute(decision, view, local, DYNAMIC);
+            return execute(decision, view, local, DYNAMIC);
+        }
+
+        Rig execute(Decision decision, ClusterView view, LocalState local, HaConfig config) {
+            executor.execute(decision, view, local, config);
             awaitJobEnd();
             return this;
         }
@@ -153,7 +157,7 @@ class DecisionCoverageTest {
                     List.of("pg.stop", "pg.configure standby upstream=node1.db:5432", "pg.start"))),
             Map.entry(Demote.class, new Example(new Demote(Optional.empty(), "etcd is unreachable"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(5)),
-                    List.of("pg.stop", "pg.configure standby upstream=none", "pg.start"))),
+                    List.of("pg.stopImmediately", "pg.configure standby upstream=none", "pg.start"))),
             Map.entry(Wait.class, new Example(new Wait("nothing to do"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME), List.of())),
             Map.entry(StepDown.class, new Example(new StepDown(NODE3, true, "switchover requested"),
@@ -311,6 +315,19 @@ class DecisionCoverageTest {
 
                 assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch",
                         historyLine("best candidate"));
+            }
+        }
+
+        @Test
+        void inSynchronousModeTheNewLeaderWithdrawsTheOldPromiseAndMakesCommitsWaitBeforePromoting() {
+            HaConfig on = new HaConfig(30, 10, 10, 1_048_576L, 7, null, null, io.regent.common.config.SynchronousMode.ON, 1, null);
+            try (Rig rig = new Rig()) {
+                rig.execute(new AcquireAndPromote(true, "the synchronous standby"),
+                        Views.initializedWithoutLeader().sync("node1", 0, ME).build(), Locals.runningStandby(ME).build(), on);
+
+                assertThat(rig.log.calls()).startsWith("store.acquireLeader",
+                        "store.writeSync {\"leader\":\"" + ME + "\",\"sync_standby\":\"\"} if at 77",
+                        "pg.setSynchronousStandbyNames '*'", "pg.promote");
             }
         }
 
@@ -761,12 +778,13 @@ class DecisionCoverageTest {
         }
 
         @Test
-        void doesNotSpendTheLeaseOnEtcdCallsWhenEtcdIsUnreachable() {
+        void doesNotSpendTheLeaseOnEtcdCallsOrAWaitForWalsendersWhenEtcdIsUnreachable() {
             try (Rig rig = new Rig()) {
                 rig.execute(new Demote(Optional.empty(), "etcd is unreachable"), Views.initializedWithLeader(ME),
                         Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(2)));
 
-                assertThat(rig.log.calls()).containsExactly("pg.stop", "pg.configure standby upstream=none", "pg.start");
+                // immediate: a fast shutdown waits for walsenders whose standbys may be unreachable too
+                assertThat(rig.log.calls()).containsExactly("pg.stopImmediately", "pg.configure standby upstream=none", "pg.start");
             }
         }
     }

@@ -1,11 +1,13 @@
 package io.regent.tests.bench;
 
 import io.regent.tests.fixture.EtcdServerExtension;
+import io.regent.tests.fixture.NetNs;
 import io.regent.tests.fixture.RegentCluster;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
+import java.util.Optional;
 
 /**
  * What every run shares: one etcd (each cluster gets its own scope), the HA settings, how long an
@@ -18,9 +20,11 @@ public final class BenchContext {
     private final Duration footprintSample;
     private final boolean keepLogs;
     private final PrintStream out;
+    private final Optional<NetNs> networks;
 
-    BenchContext(EtcdServerExtension etcd, HaSettings settings, Duration footprintSample, boolean keepLogs,
-                 PrintStream out) {
+    BenchContext(EtcdServerExtension etcd, Optional<NetNs> networks, HaSettings settings, Duration footprintSample,
+                 boolean keepLogs, PrintStream out) {
+        this.networks = networks;
         this.keepLogs = keepLogs;
         this.etcd = etcd;
         this.settings = settings;
@@ -41,6 +45,24 @@ public final class BenchContext {
                 .loopWait(settings.loopWait())
                 .retryTimeout(settings.retryTimeout())
                 .maximumLagOnFailover(settings.maximumLagOnFailover())
+                .start();
+    }
+
+    /**
+     * A started cluster with the benchmark's settings, each node in its own network namespace so it
+     * can be {@linkplain RegentCluster#isolate isolated}; only for scenarios that
+     * {@linkplain BenchScenario#needsNetworkNamespaces() need namespaces}.
+     */
+    public RegentCluster newIsolatableCluster(int nodes) {
+        NetNs lab = networks.orElseThrow(() -> new IllegalStateException(
+                "network namespaces need root and iproute2: run bin/bench as root for the partition scenarios"));
+        return RegentCluster.builder(etcd)
+                .nodes(nodes)
+                .ttl(settings.ttl())
+                .loopWait(settings.loopWait())
+                .retryTimeout(settings.retryTimeout())
+                .maximumLagOnFailover(settings.maximumLagOnFailover())
+                .networkNamespaces(lab)
                 .start();
     }
 

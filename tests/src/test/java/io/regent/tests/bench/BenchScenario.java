@@ -25,6 +25,11 @@ public interface BenchScenario {
         return Optional.empty();
     }
 
+    /** Whether its clusters run each node in a network namespace ({@link BenchContext#newIsolatableCluster}; root only). */
+    default boolean needsNetworkNamespaces() {
+        return false;
+    }
+
     /** How many runs out of the requested number (footprint samples are long: it runs fewer). */
     default int runs(int requested) {
         return requested;

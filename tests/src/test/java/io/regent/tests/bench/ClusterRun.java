@@ -21,7 +21,15 @@ final class ClusterRun {
     }
 
     static RunFigures with(BenchContext context, int nodes, HaSettings settings, Body body) throws Exception {
-        RegentCluster cluster = context.newCluster(nodes, settings);
+        return with(context, context.newCluster(nodes, settings), body);
+    }
+
+    /** With each node in its own network namespace. */
+    static RunFigures isolatable(BenchContext context, int nodes, Body body) throws Exception {
+        return with(context, context.newIsolatableCluster(nodes), body);
+    }
+
+    private static RunFigures with(BenchContext context, RegentCluster cluster, Body body) throws Exception {
         boolean completed = false;
         try {
             RunFigures figures = body.run(cluster);

@@ -98,7 +98,7 @@ final class Report {
                 .append(versions.get("etcd_members")).append(" member), ").append(versions.get("java")).append('\n');
         sb.append("- HA settings: ttl ").append(settings.ttl()).append(" s, loop_wait ").append(settings.loopWait())
                 .append(" s, retry_timeout ").append(settings.retryTimeout()).append(" s, maximum_lag_on_failover ")
-                .append(settings.maximumLagOnFailover()).append(" bytes; asynchronous replication").append(ownSettings())
+                .append(settings.maximumLagOnFailover()).append(" bytes; asynchronous replication unless the scenario says otherwise").append(ownSettings())
                 .append('\n');
         sb.append("- Load: one writer committing one row every 20 ms on whichever node answers 200 on /primary, "
                 + "reconnecting on error; every figure is measured from the fault\n\n");

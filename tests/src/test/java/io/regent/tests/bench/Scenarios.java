@@ -18,10 +18,13 @@ final class Scenarios {
 
     static {
         add(new HostLossScenario("host-loss", 2));
+        add(new SyncHostLossScenario());
         add(new PostgresCrashScenario());
         add(new AgentHangScenario());
         add(new SwitchoverScenario());
         add(new OldPrimaryRejoinScenario());
+        add(new PrimaryPartitionScenario());
+        add(new StandbyPartitionScenario());
         add(new HostLossScenario("scaling-4", 4));
         add(new HostLossScenario("scaling-6", 6));
         add(new FootprintScenario("footprint-3", 3, Optional.of(HaSettings.productDefaults())));
@@ -32,7 +35,8 @@ final class Scenarios {
     /** Groups: the 2-standby point of the scaling series is host-loss itself. */
     private static final Map<String, List<String>> GROUPS = Map.of(
             "scaling", List.of("host-loss", "scaling-4", "scaling-6"),
-            "footprint", List.of("footprint-3", "footprint-7", "footprint-3-fast"));
+            "footprint", List.of("footprint-3", "footprint-7", "footprint-3-fast"),
+            "partition", List.of("partition-primary", "partition-standby"));
 
     /**
      * --quick: every scenario but scaling-4 (the scaling series keeps its ends, 2 and 6 standbys),
@@ -40,7 +44,7 @@ final class Scenarios {
      * --runs says otherwise.
      */
     private static final List<String> QUICK = List.of("host-loss", "postgres-crash", "agent-hang", "switchover", "rejoin",
-            "scaling-6", "footprint-3", "footprint-7", "footprint-3-fast");
+            "partition-primary", "partition-standby", "scaling-6", "footprint-3", "footprint-7", "footprint-3-fast");
     private static final Set<String> QUICK_REPEATED = Set.of("host-loss", "postgres-crash", "switchover");
 
     private Scenarios() {

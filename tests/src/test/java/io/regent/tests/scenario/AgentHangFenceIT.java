@@ -150,6 +150,9 @@ class AgentHangFenceIT {
      */
     private static void assertFencedBeforePromotion(WritableWatch watch, AgentProcess old, long fault) {
         Failover.await(old.name() + " stops taking writes", Duration.ofSeconds(10), () -> !old.isWritable());
+        // the watch asks PostgreSQL directly and may see the promotion a little after /primary does
+        Failover.await("the watch sees another node take writes", Duration.ofSeconds(10),
+                () -> watch.firstPromotedAt().isPresent());
         long lastWritable = watch.oldLastWritableAt();
         long promoted = watch.firstPromotedAt().orElseThrow(() -> new AssertionError("no promotion seen"));
         measured(SCENARIO, "fault -> old primary last seen writable", Duration.ofNanos(lastWritable - fault));
