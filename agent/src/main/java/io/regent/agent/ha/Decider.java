@@ -35,6 +35,26 @@ public final class Decider {
     }
 
     public static Decision decide(ClusterView view, LocalState local, HaConfig config) {
+        Decision decision = decideIgnoringFence(view, local, config);
+        return local.fenceRefusal().map(refusal -> withoutFence(decision, view, refusal)).orElse(decision);
+    }
+
+    /**
+     * A required watchdog that cannot be used (Patroni's {@code watchdog.mode: required}): never take the
+     * leader key, and give it up rather than lead unguarded. In maintenance mode nothing is given up.
+     */
+    private static Decision withoutFence(Decision decision, ClusterView view, String refusal) {
+        if (decision instanceof AcquireAndPromote || decision instanceof Bootstrap) {
+            return new Wait("not taking the leader key: " + refusal);
+        }
+        boolean leading = decision instanceof KeepLeading || decision instanceof StartPostgres start && start.asPrimary();
+        if (leading && !view.paused()) {
+            return new Demote(Optional.empty(), "giving up the leader key: " + refusal);
+        }
+        return decision;
+    }
+
+    private static Decision decideIgnoringFence(ClusterView view, LocalState local, HaConfig config) {
         boolean holdsKey = view.leader().map(l -> l.isHeldBy(local.name())).orElse(false);
         if (local.job().isPresent()) {
             LocalState.RunningJob job = local.job().get();

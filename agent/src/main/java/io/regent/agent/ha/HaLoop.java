@@ -1,5 +1,7 @@
 package io.regent.agent.ha;
 
+import io.regent.agent.fence.FenceOrder;
+import io.regent.agent.fence.LeaderFence;
 import io.regent.agent.postgres.LocalProbe;
 import io.regent.agent.postgres.PgProbe;
 import io.regent.agent.postgres.PostgresControl;
@@ -49,6 +51,7 @@ public final class HaLoop implements AutoCloseable {
     /** A request whose job is running: answered when the job ends. */
     private LocalRequests.Pending requestInJob;
     private final MonotonicClock clock;
+    private final LeaderFence fence;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
     private final Thread thread;
     private volatile boolean running = true;
@@ -73,7 +76,8 @@ public final class HaLoop implements AutoCloseable {
     private volatile String currentLeader;
 
     public HaLoop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
-                  DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock) {
+                  DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock,
+                  LeaderFence fence) {
         this.node = node;
         this.store = store;
         this.postgres = postgres;
@@ -84,6 +88,7 @@ public final class HaLoop implements AutoCloseable {
         this.signal = signal;
         this.requests = requests;
         this.clock = clock;
+        this.fence = fence;
         this.thread = new Thread(this::run, "regent-ha-loop");
         this.lastGoodConfig = node.bootstrap().dcs();
     }
@@ -134,6 +139,9 @@ public final class HaLoop implements AutoCloseable {
         }
         Decision decision = Decider.decide(view, local, config);
         logReason(decision);
+        FenceOrder fenceOrder = Fencing.order(view, local, lastLease == null ? 0 : lastLease.leaseId(), leaseRemaining(),
+                decision);
+        fence.apply(fenceOrder, config);
         boolean executed = false;
         try {
             executor.execute(decision, view, local, config);
@@ -156,7 +164,11 @@ public final class HaLoop implements AutoCloseable {
         }
         board.publish(LoopSnapshot.ofCycle(status(view, local, decision), view, config,
                 decision.getClass().getSimpleName(), Duration.ofNanos(clock.nanos() - started)));
-        if (decision instanceof Decision.AcquireAndPromote || decision instanceof Decision.StepDown) {
+        // the key held on an older lease (an agent restart) was moved to this agent's lease just now: arm the
+        // fence for it without waiting loop_wait
+        boolean keyReattached = executed && local.storeReachable() && decision instanceof Decision.KeepLeading
+                && fenceOrder instanceof FenceOrder.Hold;
+        if (decision instanceof Decision.AcquireAndPromote || decision instanceof Decision.StepDown || keyReattached) {
             // the role just changed: look again now, so /primary and the member key say so without waiting loop_wait
             signal.wake();
         }
@@ -287,10 +299,12 @@ public final class HaLoop implements AutoCloseable {
         if (hasData && !pgRunning) {
             systemIdentifier = postgres.systemIdentifier();
         }
-        Duration remaining = lastLease == null ? Duration.ZERO
-                : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
-        return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, job, reachable, remaining,
-                Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now(), request);
+        return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, job, reachable, leaseRemaining(),
+                Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now(), request, fence.refusal(lastGoodConfig));
+    }
+
+    private Duration leaseRemaining() {
+        return lastLease == null ? Duration.ZERO : Duration.ofNanos(Math.max(0, lastLease.validUntilNanos() - clock.nanos()));
     }
 
     /** Publishes when something changed, and at least every {@code loop_wait} even when nothing did. */

@@ -23,6 +23,7 @@ import java.util.Optional;
  *                         while it streams, and for a primary)
  * @param now              the wall-clock time of the cycle, for requests scheduled at a given time
  * @param request          what an operator asked of this node through the REST API, taken this cycle
+ * @param fenceRefusal     why this member must not lead now: a required watchdog that cannot be used
  */
 public record LocalState(
         String name,
@@ -37,7 +38,17 @@ public record LocalState(
         Optional<Leaderless> leaderless,
         Duration receiverDownFor,
         Instant now,
-        Optional<LocalRequests.Kind> request) {
+        Optional<LocalRequests.Kind> request,
+        Optional<String> fenceRefusal) {
+
+    /** A state with nothing against leading. */
+    public LocalState(String name, Tags tags, boolean hasData, Optional<String> systemIdentifier, boolean running,
+                      Optional<PgProbe> pg, Optional<RunningJob> job, boolean storeReachable, Duration leaseRemaining,
+                      Optional<Leaderless> leaderless, Duration receiverDownFor, Instant now,
+                      Optional<LocalRequests.Kind> request) {
+        this(name, tags, hasData, systemIdentifier, running, pg, job, storeReachable, leaseRemaining, leaderless,
+                receiverDownFor, now, request, Optional.empty());
+    }
 
     /**
      * A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile; or,
@@ -58,7 +69,7 @@ public record LocalState(
     /** The same state, with etcd found unreachable later in the cycle (no second probe of PostgreSQL). */
     public LocalState withStoreUnreachable() {
         return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, false, leaseRemaining, leaderless,
-                receiverDownFor, now, request);
+                receiverDownFor, now, request, fenceRefusal);
     }
 
     public boolean isPrimary() {

@@ -21,6 +21,9 @@
  *       loop runs, which is why the loop re-reads everything.</li>
  *   <li>Ownership writes are etcd transactions (create-if-absent, value-equals-me), so a decision made on
  *       a stale snapshot fails to commit instead of overwriting somebody else's claim.</li>
+ *   <li>After deciding and before executing, the loop tells its {@link io.regent.agent.fence.LeaderFence}s how
+ *       long this member may stay writable ({@link io.regent.agent.ha.Fencing}): a hung loop stops feeding them,
+ *       and they stop the primary before the lease can expire, without this JVM's help.</li>
  * </ol>
  */
 package io.regent.agent.ha;

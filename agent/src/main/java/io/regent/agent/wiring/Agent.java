@@ -1,6 +1,7 @@
 package io.regent.agent.wiring;
 
 import io.regent.agent.api.RestServer;
+import io.regent.agent.fence.LeaderFence;
 import io.regent.agent.ha.HaLoop;
 import io.regent.agent.ha.JobRunner;
 import io.regent.agent.postgres.PostgresControl;
@@ -18,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * One node's daemon: the HA loop and the REST API around one PostgreSQL. Closing it is the orderly
  * shutdown an operator expects from {@code systemctl stop}: the loop stops deciding, PostgreSQL is
  * stopped (so a leader stops taking writes), and only then is the leader key released, so a standby
- * takes over at once instead of after the lease TTL.
+ * takes over at once instead of after the lease TTL. The fences stand down last, once PostgreSQL is down.
  */
 public final class Agent implements AutoCloseable {
 
@@ -29,14 +30,17 @@ public final class Agent implements AutoCloseable {
     private final JobRunner jobs;
     private final PostgresControl postgres;
     private final ClusterStore store;
+    private final LeaderFence fence;
     private static final java.time.Duration SLOT_CHECK_BOUND = java.time.Duration.ofSeconds(8);
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final String name;
 
-    public Agent(String name, HaLoop loop, RestServer rest, JobRunner jobs, PostgresControl postgres, ClusterStore store) {
+    public Agent(String name, HaLoop loop, RestServer rest, JobRunner jobs, PostgresControl postgres, ClusterStore store,
+                 LeaderFence fence) {
         this.name = name;
+        this.fence = fence;
         this.loop = loop;
         this.rest = rest;
         this.jobs = jobs;
@@ -53,6 +57,8 @@ public final class Agent implements AutoCloseable {
         refuseSharedSlotName();
         started.set(true);
         rest.start();
+        // before the first cycle, so a restarted agent finds the fence (and its predecessor's deadline) first
+        fence.start();
         loop.start();
     }
 
@@ -111,6 +117,11 @@ public final class Agent implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             LOG.warn("could not release the leader key ({}); it expires with the lease", e.getMessage());
+        }
+        if (postgres.isRunning()) {
+            LOG.error("PostgreSQL is still running: the fences stay as they are, so a leader's last deadline still holds");
+        } else {
+            fence.close();
         }
         rest.close();
         store.close();

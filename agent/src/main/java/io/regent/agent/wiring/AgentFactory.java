@@ -4,6 +4,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Factory;
 import io.regent.agent.api.RestServer;
+import io.regent.agent.fence.DeviceWatchdog;
+import io.regent.agent.fence.Fences;
+import io.regent.agent.fence.LeaderFence;
+import io.regent.agent.fence.ProcessFence;
 import io.regent.agent.ha.DecisionExecutor;
 import io.regent.agent.ha.HaLoop;
 import io.regent.agent.ha.JobRunner;
@@ -22,6 +26,7 @@ import io.regent.common.config.Credentials;
 import io.regent.common.config.HaConfig;
 import io.regent.common.config.NodeConfig;
 import io.regent.common.config.Secret;
+import io.regent.common.config.WatchdogMode;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.store.KeyLayout;
 import io.regent.common.store.etcd.EtcdStores;
@@ -29,6 +34,8 @@ import io.regent.common.time.MonotonicClock;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -114,8 +121,23 @@ public class AgentFactory {
 
     @Singleton
     HaLoop loop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
-                DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock) {
-        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, requests, clock);
+                DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock,
+                LeaderFence fence) {
+        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, requests, clock, fence);
+    }
+
+    /** The fence process (section {@code fence}) and the watchdog device (section {@code watchdog}), as configured. */
+    @Singleton
+    LeaderFence fence(NodeConfig node) {
+        List<LeaderFence> fences = new ArrayList<>();
+        if (node.fence().enabled()) {
+            fences.add(ProcessFence.of(node.name(), node.fenceSocket(), node.postgresql().dataDir(),
+                    Duration.ofSeconds(node.fence().safetyMargin())));
+        }
+        if (node.watchdog().mode() != WatchdogMode.OFF) {
+            fences.add(DeviceWatchdog.of(node.watchdog()));
+        }
+        return new Fences(fences);
     }
 
     @Singleton
@@ -140,7 +162,8 @@ public class AgentFactory {
     }
 
     @Singleton
-    Agent agent(NodeConfig node, HaLoop loop, RestServer rest, JobRunner jobs, PostgresControl postgres, ClusterStore store) {
-        return new Agent(node.name(), loop, rest, jobs, postgres, store);
+    Agent agent(NodeConfig node, HaLoop loop, RestServer rest, JobRunner jobs, PostgresControl postgres, ClusterStore store,
+                LeaderFence fence) {
+        return new Agent(node.name(), loop, rest, jobs, postgres, store, fence);
     }
 }

@@ -70,6 +70,7 @@ final class Locals {
         private java.util.Optional<LocalRequests.Kind> request = java.util.Optional.empty();
         private Optional<LocalState.Leaderless> leaderless = Optional.empty();
         private Optional<String> formerLeaderLocation = Optional.empty();
+        private Optional<String> fenceRefusal = Optional.empty();
 
         private LocalBuilder(String name, boolean hasData, boolean running, boolean probed) {
             this.name = name;
@@ -186,6 +187,12 @@ final class Locals {
             return this;
         }
 
+        /** A required watchdog that cannot be used, for this reason. */
+        LocalBuilder fenceRefuses(String reason) {
+            fenceRefusal = Optional.of(reason);
+            return this;
+        }
+
         LocalState build() {
             Optional<PgProbe> pg = probed
                     ? Optional.of(new PgProbe(inRecovery, timeline, position, position, configuredUpstream,
@@ -195,7 +202,7 @@ final class Locals {
                     l.elapsed(), l.sinceStartup(), formerLeaderLocation));
             return new LocalState(name, new Tags(priority, location, nofailover, false), hasData,
                     Optional.ofNullable(hasData ? systemIdentifier : null), running, pg, job, storeReachable,
-                    leaseRemaining, tracked, receiverDownFor, now, request);
+                    leaseRemaining, tracked, receiverDownFor, now, request, fenceRefusal);
         }
     }
 }

@@ -31,7 +31,7 @@ class ConfWriterTest {
         PostgresConfig pg = new PostgresConfig(HostPort.parse("0.0.0.0:5432"), HostPort.parse("10.0.0.11:5432"), dataDir,
                 Path.of("/usr/lib/postgresql/15/bin"), new Authentication(superuser, replication), parameters, null, null, null);
         return new NodeConfig("demo", "node1", null, new EtcdConfig(List.of("http://127.0.0.1:2379")),
-                new RestApiConfig(HostPort.parse("0.0.0.0:8008"), HostPort.parse("10.0.0.11:8008"), null), pg, Tags.DEFAULTS, null);
+                new RestApiConfig(HostPort.parse("0.0.0.0:8008"), HostPort.parse("10.0.0.11:8008"), null), pg, Tags.DEFAULTS, null, null, null);
     }
 
     private static NodeConfig node(Map<String, Object> parameters) {

@@ -141,7 +141,57 @@ public final class ConfigLoader {
             throw new ConfigException("tags.priority", "must be >= 0 (got " + config.tags().priority() + ")");
         }
         config.bootstrap().dcs().validated("bootstrap.dcs");
+        fence(config);
+        watchdog(config.watchdog(), config.bootstrap().dcs());
         return config;
+    }
+
+    /**
+     * The fence must fire before the lease can expire, and never between two renewals of a healthy
+     * leader: {@code 1 <= safety_margin < ttl - loop_wait}, on the bootstrap timings (the cluster's
+     * {@code config} key may change them later; the agent then says so when it arms the fence).
+     */
+    private static void fence(NodeConfig config) {
+        FenceConfig fence = config.fence();
+        if (!fence.enabled()) {
+            return;
+        }
+        HaConfig dcs = config.bootstrap().dcs();
+        if (fence.safetyMargin() < 1) {
+            throw new ConfigException("fence.safety_margin", "must be >= 1 s (got " + fence.safetyMargin() + ")");
+        }
+        if (fence.safetyMargin() >= dcs.ttl() - dcs.loopWait()) {
+            throw new ConfigException("fence.safety_margin", "must be < ttl - loop_wait = " + (dcs.ttl() - dcs.loopWait())
+                    + " (bootstrap.dcs), or the fence would stop a healthy leader between two lease renewals (got "
+                    + fence.safetyMargin() + ")");
+        }
+        if (fence.socket() != null && !fence.socket().isAbsolute()) {
+            throw new ConfigException("fence.socket", "must be an absolute path (got '" + fence.socket() + "')");
+        }
+        int length = config.fenceSocket().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (length > FenceConfig.MAX_SOCKET_PATH_BYTES) {
+            throw new ConfigException("fence.socket", (fence.socket() == null ? "the default beside the data directory, "
+                    + config.fenceSocket() + "," : "'" + fence.socket() + "'") + " is " + length + " bytes long; a Unix socket"
+                    + " path may have at most " + FenceConfig.MAX_SOCKET_PATH_BYTES + ": set a shorter fence.socket");
+        }
+    }
+
+    /** Patroni's rule: the device must fire before the lease expires, and not before the next cycle. */
+    private static void watchdog(WatchdogConfig watchdog, HaConfig dcs) {
+        if (watchdog.mode() == WatchdogMode.OFF) {
+            return;
+        }
+        if (!watchdog.device().isAbsolute()) {
+            throw new ConfigException("watchdog.device", "must be an absolute path (got '" + watchdog.device() + "')");
+        }
+        if (watchdog.safetyMargin() < 0) {
+            throw new ConfigException("watchdog.safety_margin", "must be >= 0 (got " + watchdog.safetyMargin() + ")");
+        }
+        if (dcs.ttl() - watchdog.safetyMargin() <= dcs.loopWait()) {
+            throw new ConfigException("watchdog.safety_margin", "ttl - safety_margin (the longest device timeout allowed) must"
+                    + " be > loop_wait = " + dcs.loopWait() + " (bootstrap.dcs), or the device would reset a healthy leader"
+                    + " (got ttl " + dcs.ttl() + " - " + watchdog.safetyMargin() + ")");
+        }
     }
 
     private static void credentials(String path, Credentials credentials) {
@@ -217,6 +267,9 @@ public final class ConfigLoader {
         }
         if (type == Boolean.class || type == boolean.class) {
             return "true or false";
+        }
+        if (type == WatchdogMode.class) {
+            return "off, automatic or required";
         }
         if (type == String.class || type == HostPort.class || type == Path.class || type == Secret.class) {
             return "a string";

@@ -380,7 +380,7 @@ class ConfigLoaderTest {
                 // unknown fields
                 bad("an unknown top-level field", VALID + "scoop: demo\n", "scoop", "unknown field"),
                 bad("an unknown top-level field lists the known ones", VALID + "scoop: demo\n", "scoop",
-                        "expected one of: bootstrap, etcd, name, namespace, postgresql, restapi, scope, tags"),
+                        "expected one of: bootstrap, etcd, fence, name, namespace, postgresql, restapi, scope, tags, watchdog"),
                 bad("an unknown postgresql field", validWith("  listen: 127.0.0.1:5432", "  listenn: 127.0.0.1:5432"),
                         "postgresql.listenn", "unknown field"),
                 bad("an unknown credentials field",

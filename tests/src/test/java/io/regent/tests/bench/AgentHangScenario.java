@@ -20,11 +20,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * The primary's agent hangs (SIGSTOP) while its PostgreSQL runs on. Its lease expires, a standby
- * takes over; nothing fences the old PostgreSQL until the agent runs again (fencing of a hung agent
- * is issue 6), so this scenario reports how long two PostgreSQL took writes at once, and how many
- * writes the stale one accepted from a client still connected to it. The agent is resumed (SIGCONT)
- * {@value #HOLD_SECONDS} s after the new primary answers {@code /primary}, followed or not, so the
- * overlap is that hold plus how long the resumed agent takes to demote.
+ * takes over; the node's fence process stops the old PostgreSQL (immediate shutdown) when the agent
+ * has not renewed it by {@code lease − fence.safety_margin}. The scenario reports when the old primary
+ * stopped taking writes, by how much that preceded the promotion, how long two PostgreSQL took writes at
+ * once, and how many writes the stale one accepted from a client still connected to it. The agent is
+ * resumed (SIGCONT) {@value #HOLD_SECONDS} s after the new primary answers {@code /primary}, followed
+ * or not: without the fence the overlap would be that hold plus how long the resumed agent takes to demote.
  */
 final class AgentHangScenario implements BenchScenario {
 
@@ -38,8 +39,8 @@ final class AgentHangScenario implements BenchScenario {
 
     @Override
     public String description() {
-        return "the primary's agent hangs (SIGSTOP) with 2 standbys, PostgreSQL left running; SIGCONT "
-                + HOLD_SECONDS + " s after the new primary answers /primary";
+        return "the primary's agent hangs (SIGSTOP) with 2 standbys, PostgreSQL left running (its fence process on);"
+                + " SIGCONT " + HOLD_SECONDS + " s after the new primary answers /primary";
     }
 
     @Override
@@ -52,6 +53,7 @@ final class AgentHangScenario implements BenchScenario {
         goals.put(Figure.STALE_WRITES, "0");
         goals.put(Figure.STALE_WRITES_DIRECT, "0");
         goals.put(Figure.SPLIT_BRAIN, "0");
+        goals.put(Figure.FENCED_BEFORE_PROMOTION, "> 0");
         return goals;
     }
 
@@ -68,6 +70,8 @@ final class AgentHangScenario implements BenchScenario {
         int oldPort = old.pgPort();
         Map<String, Instant> started = Measurements.postmasterStartTimes(standbys);
         old.execute("CREATE TABLE IF NOT EXISTS bench_stale_probe (id bigint PRIMARY KEY, at timestamptz DEFAULT now())");
+        old.fenceRssKb().ifPresentOrElse(kb -> figures.put(Figure.FENCE_RSS, kb / 1024.0),
+                () -> figures.note("fence_rss", old.name() + " has no fence process"));
 
         try (SplitBrainChecker checker = SplitBrainChecker.start(cluster); Writer writer = Writer.start(cluster);
              DirectClient direct = DirectClient.start(old)) {
@@ -81,6 +85,7 @@ final class AgentHangScenario implements BenchScenario {
                  PrimaryWatch primaries = PrimaryWatch.start(standbys);
                  LeaderKeyWatch leaderKey = LeaderKeyWatch.start(cluster, old)) {
                 List<AgentProcess> followers;
+                LastWritable lastWritable = LastWritable.start(old);
                 fault = System.nanoTime();
                 old.pause();
                 try {
@@ -105,7 +110,9 @@ final class AgentHangScenario implements BenchScenario {
                             + " s after " + primary.name() + " answered /primary, when its agent was resumed");
                 } finally {
                     old.resume();
+                    lastWritable.stop();
                 }
+                fenced(lastWritable, fault, old, figures);
                 long resumed = System.nanoTime();
                 long demoted = awaitNotWritable(old, Measurements.scaled(DEMOTE_BOUND));
                 if (demoted != 0) {
@@ -116,6 +123,9 @@ final class AgentHangScenario implements BenchScenario {
                 Map<String, Long> streamed = streams.await(followers,
                         Measurements.scaled(Measurements.FOLLOW_BOUND).minusNanos(System.nanoTime() - primaryUp));
                 promoted = Measurements.promotion(streams, primary, primaryUp, fault, figures);
+                if (lastWritable.lastWritable() != 0) {
+                    figures.put(Figure.FENCED_BEFORE_PROMOTION, Duration.ofNanos(promoted - lastWritable.lastWritable()));
+                }
                 Measurements.following(streams, followers, streamed, fault, promoted, figures);
             }
             writer.stop();
@@ -131,6 +141,68 @@ final class AgentHangScenario implements BenchScenario {
             Measurements.splitBrain(checker, figures);
         }
         return figures;
+    }
+
+    /** When the hung primary was last seen writable while its agent was stopped. */
+    private static void fenced(LastWritable watch, long fault, AgentProcess old, RunFigures figures) {
+        if (watch.lastWritable() != 0 && watch.notWritableSince() != 0) {
+            figures.putBetween(Figure.FENCED, fault, watch.notWritableSince());
+        } else {
+            figures.note("fenced", old.name() + " still writable when its agent was resumed: not fenced");
+        }
+    }
+
+    /**
+     * Asks the old primary every 50 ms whether it takes writes: the end of the last check that found it
+     * writable, and the first check after that which did not.
+     */
+    static final class LastWritable {
+        private final AgentProcess node;
+        private final Thread thread;
+        private volatile boolean running = true;
+        private volatile long lastWritable;
+        private volatile long notWritableSince;
+
+        private LastWritable(AgentProcess node) {
+            this.node = node;
+            this.thread = new Thread(this::run, "bench-last-writable-" + node.name());
+            this.thread.setDaemon(true);
+        }
+
+        static LastWritable start(AgentProcess node) {
+            LastWritable watch = new LastWritable(node);
+            watch.thread.start();
+            return watch;
+        }
+
+        private void run() {
+            while (running) {
+                if (node.isWritable()) {
+                    lastWritable = System.nanoTime();
+                    notWritableSince = 0;
+                } else if (notWritableSince == 0) {
+                    notWritableSince = System.nanoTime();
+                }
+                LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+            }
+        }
+
+        long lastWritable() {
+            return lastWritable;
+        }
+
+        long notWritableSince() {
+            return notWritableSince;
+        }
+
+        void stop() {
+            running = false;
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private static long awaitNotWritable(AgentProcess node, Duration bound) {
