@@ -1,6 +1,9 @@
 package io.regent.common.store.etcd;
 
 import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.common.exception.ErrorCode;
+import io.etcd.jetcd.common.exception.EtcdException;
+import io.grpc.Status;
 import io.regent.common.store.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,9 +11,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 /** The boundary where a jetcd call becomes a bounded, blocking one whose failures are {@link StoreUnavailableException}s. */
 final class EtcdCalls {
+
+    private static final int ATTEMPTS = 3;
+    private static final Duration MIN_ATTEMPT = Duration.ofMillis(500);
+    private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
     private EtcdCalls() {
     }
@@ -29,6 +38,57 @@ final class EtcdCalls {
             Throwable cause = e.getCause() == null ? e : e.getCause();
             throw new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
         }
+    }
+
+    /**
+     * An idempotent call (a read, a lease keepalive, a plain put), tried again while {@code timeout} lasts
+     * when an attempt gets no answer within a third of it or the member it reached is unavailable. jetcd
+     * spreads calls over the endpoints round-robin and keeps sending every third one to a member that hangs
+     * (SIGSTOP, or cut off by the network: its connection stays open): without the retry each such call
+     * waited the whole timeout and failed, and one failed call makes a leader demote. The next attempt goes
+     * to the next member. Calls whose outcome matters when unknown (compare-and-swap transactions) must
+     * not come here: a retry after a lost answer would report a write that happened as refused.
+     */
+    static <T> T awaitRetrying(String what, Supplier<CompletableFuture<T>> call, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long attemptNanos = Math.max(MIN_ATTEMPT.toNanos(), timeout.toNanos() / ATTEMPTS);
+        StoreUnavailableException last = null;
+        while (true) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw last != null ? last : new StoreUnavailableException(what + ": no time left to ask etcd", null);
+            }
+            CompletableFuture<T> future = call.get();
+            try {
+                return future.get(Math.min(attemptNanos, remaining), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                future.cancel(true);
+                throw new StoreUnavailableException(what + ": interrupted", e);
+            } catch (TimeoutException e) {
+                future.cancel(true);
+                last = new StoreUnavailableException(what + ": etcd did not answer within " + timeout.toMillis() + " ms", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                StoreUnavailableException failure = new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
+                if (!isUnavailable(cause)) {
+                    throw failure;
+                }
+                last = failure;
+                // a refused connection answers at once: do not spin through the remaining time
+                LockSupport.parkNanos(Math.min(RETRY_PAUSE.toNanos(), Math.max(0, deadline - System.nanoTime())));
+            }
+        }
+    }
+
+    private static boolean isUnavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof EtcdException etcd && etcd.getErrorCode() == ErrorCode.UNAVAILABLE
+                    || Status.fromThrowable(t).getCode() == Status.Code.UNAVAILABLE) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static ByteSequence bytes(String text) {
