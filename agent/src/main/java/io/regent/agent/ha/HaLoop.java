@@ -49,6 +49,10 @@ public final class HaLoop implements AutoCloseable {
     /** A request whose job is running: answered when the job ends. */
     private LocalRequests.Pending requestInJob;
     private final MonotonicClock clock;
+    private final FailsafeProbe failsafeProbe;
+    private final FailsafeCalls failsafeCalls;
+    /** Until when the standbys that confirmed this leader without etcd hold their elections back; 0 when none did. */
+    private long failsafeValidUntilNanos;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
     private final Thread thread;
     private volatile boolean running = true;
@@ -73,7 +77,10 @@ public final class HaLoop implements AutoCloseable {
     private volatile String currentLeader;
 
     public HaLoop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
-                  DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock) {
+                  DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock,
+                  FailsafeProbe failsafeProbe, FailsafeCalls failsafeCalls) {
+        this.failsafeProbe = failsafeProbe;
+        this.failsafeCalls = failsafeCalls;
         this.node = node;
         this.store = store;
         this.postgres = postgres;
@@ -132,7 +139,11 @@ public final class HaLoop implements AutoCloseable {
             storeWasReachable = false;
             local = local.withStoreUnreachable();
         }
+        long failsafeSentAt = clock.nanos();
+        local = local.withFailsafe(gatherFailsafe(view, local, config));
         Decision decision = Decider.decide(view, local, config);
+        failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
+                ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
         logReason(decision);
         boolean executed = false;
         try {
@@ -152,6 +163,25 @@ public final class HaLoop implements AutoCloseable {
             signal.wake();
         }
         return config;
+    }
+
+    /**
+     * The failsafe_mode input of this cycle: the last leader that called this member and, for a leader that
+     * cannot reach etcd, one round of {@code POST /failsafe} to the members it must reach, bounded by
+     * {@code retry_timeout}.
+     */
+    private FailsafeInput gatherFailsafe(ClusterView view, LocalState local, HaConfig config) {
+        FailsafeInput input = new FailsafeInput(Optional.empty(), failsafeCalls.latest());
+        boolean leading = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false);
+        if (local.storeReachable() || !config.failsafeMode() || !leading || !local.isPrimary() || view.paused()) {
+            return input;
+        }
+        Optional<java.util.Map<String, String>> toReach = FailsafeRules.membersToConfirm(view, node.name());
+        if (toReach.isEmpty()) {
+            return input;
+        }
+        FailsafeRules.Call call = new FailsafeRules.Call(node.name(), node.postgresql().connUrl(), node.restapi().url() + "/patroni");
+        return input.withConfirmation(failsafeProbe.confirm(toReach.get(), call, config.retryTimeoutDuration()));
     }
 
     /** A request the decider turned into its action is answered when that action ends; any other decision is a refusal. */
@@ -369,14 +399,15 @@ public final class HaLoop implements AutoCloseable {
 
     private NodeStatus status(ClusterView view, LocalState local, Decision decision) {
         Optional<PgProbe> pg = local.pg();
-        boolean leader = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false) && local.storeReachable();
+        boolean failsafe = decision instanceof Decision.KeepLeadingInFailsafe;
+        boolean leader = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false) && (local.storeReachable() || failsafe);
         return new NodeStatus(node.scope(), node.name(), role(local), state(local),
                 pg.map(PgProbe::timeline).orElse(null),
                 pg.map(p -> p.position().value()).orElse(null),
                 pg.map(PgProbe::serverVersion).orElse(null),
                 pg.map(PgProbe::systemIdentifier).orElse(null),
                 leader,
-                lastLease == null ? 0 : lastLease.validUntilNanos(),
+                failsafe ? failsafeValidUntilNanos : lastLease == null ? 0 : lastLease.validUntilNanos(),
                 pg.flatMap(PgProbe::receiver).map(PgProbe.WalReceiver::isStreaming).orElse(false),
                 upstream(view, local).orElse(null),
                 decision.reason(),

@@ -23,6 +23,8 @@ import java.util.Optional;
  *                         while it streams, and for a primary)
  * @param now              the wall-clock time of the cycle, for requests scheduled at a given time
  * @param request          what an operator asked of this node through the REST API, taken this cycle
+ * @param failsafe         what the loop gathered for failsafe_mode: the other members' answers (a leader
+ *                         without etcd), the last call of a leader (a standby)
  */
 public record LocalState(
         String name,
@@ -37,7 +39,17 @@ public record LocalState(
         Optional<Leaderless> leaderless,
         Duration receiverDownFor,
         Instant now,
-        Optional<LocalRequests.Kind> request) {
+        Optional<LocalRequests.Kind> request,
+        FailsafeInput failsafe) {
+
+    /** A state without failsafe input. */
+    public LocalState(String name, Tags tags, boolean hasData, Optional<String> systemIdentifier, boolean running,
+                      Optional<PgProbe> pg, Optional<RunningJob> job, boolean storeReachable, Duration leaseRemaining,
+                      Optional<Leaderless> leaderless, Duration receiverDownFor, Instant now,
+                      Optional<LocalRequests.Kind> request) {
+        this(name, tags, hasData, systemIdentifier, running, pg, job, storeReachable, leaseRemaining, leaderless,
+                receiverDownFor, now, request, FailsafeInput.NONE);
+    }
 
     /**
      * A long operation running off the loop thread, and the PostgreSQL state it implies meanwhile; or,
@@ -58,7 +70,13 @@ public record LocalState(
     /** The same state, with etcd found unreachable later in the cycle (no second probe of PostgreSQL). */
     public LocalState withStoreUnreachable() {
         return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, false, leaseRemaining, leaderless,
-                receiverDownFor, now, request);
+                receiverDownFor, now, request, failsafe);
+    }
+
+    /** The same state with the failsafe input gathered this cycle. */
+    public LocalState withFailsafe(FailsafeInput failsafe) {
+        return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, storeReachable, leaseRemaining, leaderless,
+                receiverDownFor, now, request, failsafe);
     }
 
     public boolean isPrimary() {

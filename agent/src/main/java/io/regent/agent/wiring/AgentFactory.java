@@ -3,8 +3,10 @@ package io.regent.agent.wiring;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.regent.agent.api.HttpFailsafeProbe;
 import io.regent.agent.api.RestServer;
 import io.regent.agent.ha.DecisionExecutor;
+import io.regent.agent.ha.FailsafeCalls;
 import io.regent.agent.ha.HaLoop;
 import io.regent.agent.ha.JobRunner;
 import io.regent.agent.ha.LocalRequests;
@@ -113,16 +115,23 @@ public class AgentFactory {
     }
 
     @Singleton
+    FailsafeCalls failsafeCalls(MonotonicClock clock) {
+        return new FailsafeCalls(clock);
+    }
+
+    @Singleton
     HaLoop loop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
-                DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock) {
-        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, requests, clock);
+                DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock,
+                FailsafeCalls failsafeCalls) {
+        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, requests, clock,
+                new HttpFailsafeProbe(restApiAuthentication(node, System.getenv())), failsafeCalls);
     }
 
     @Singleton
     RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics, ClusterStore store,
-                    LocalRequests requests) {
+                    LocalRequests requests, FailsafeCalls failsafeCalls) {
         return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(node, System.getenv()),
-                metrics, store, EtcdStores.adminSharing(store), requests);
+                metrics, store, EtcdStores.adminSharing(store), requests, failsafeCalls);
     }
 
     /**

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -248,6 +249,15 @@ final class EtcdClusterStore implements ClusterStore {
                 .If(isMine(), unchanged)
                 .Then(Op.put(bytes(keys.sync()), bytes(JsonCodec.encodeSync(sync)), PutOption.DEFAULT))
                 .commit());
+        return response.isSucceeded();
+    }
+
+    @Override
+    public boolean writeFailsafe(Optional<Map<String, String>> members) {
+        Op op = members.isPresent()
+                ? Op.put(bytes(keys.failsafe()), bytes(JsonCodec.encodeFailsafe(members.get())), PutOption.DEFAULT)
+                : Op.delete(bytes(keys.failsafe()), DeleteOption.DEFAULT);
+        TxnResponse response = await("write the failsafe key", client.getKVClient().txn().If(isMine()).Then(op).commit());
         return response.isSucceeded();
     }
 
