@@ -37,7 +37,8 @@ public final class HttpFailsafeProbe implements FailsafeProbe {
     private final Optional<String> authorization;
 
     public HttpFailsafeProbe(Optional<Credentials> credentials) {
-        this.client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        // HTTP/1.1: the JDK client's h2c upgrade attempt on a POST left Vert.x's non-200 answers hanging
+        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
         this.authorization = credentials.map(c -> "Basic " + Base64.getEncoder().encodeToString(
                 (c.username() + ":" + c.password().reveal()).getBytes(StandardCharsets.UTF_8)));
     }

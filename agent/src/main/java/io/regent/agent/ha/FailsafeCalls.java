@@ -26,7 +26,7 @@ public final class FailsafeCalls {
         last.set(new Received(call, clock.nanos()));
     }
 
-    Optional<FailsafeInput.LeaderCall> latest() {
+    public Optional<FailsafeInput.LeaderCall> latest() {
         Received received = last.get();
         if (received == null) {
             return Optional.empty();

@@ -22,6 +22,9 @@ final class Scenarios {
         add(new AgentHangScenario());
         add(new SwitchoverScenario());
         add(new OldPrimaryRejoinScenario());
+        add(new EtcdOutageScenario(EtcdOutageScenario.Kind.MEMBER_LOSS));
+        add(new EtcdOutageScenario(EtcdOutageScenario.Kind.QUORUM_LOSS));
+        add(new EtcdOutageScenario(EtcdOutageScenario.Kind.QUORUM_LOSS_FAILSAFE));
         add(new HostLossScenario("scaling-4", 4));
         add(new HostLossScenario("scaling-6", 6));
         add(new FootprintScenario("footprint-3", 3, Optional.of(HaSettings.productDefaults())));
@@ -32,7 +35,8 @@ final class Scenarios {
     /** Groups: the 2-standby point of the scaling series is host-loss itself. */
     private static final Map<String, List<String>> GROUPS = Map.of(
             "scaling", List.of("host-loss", "scaling-4", "scaling-6"),
-            "footprint", List.of("footprint-3", "footprint-7", "footprint-3-fast"));
+            "footprint", List.of("footprint-3", "footprint-7", "footprint-3-fast"),
+            "etcd", List.of("etcd-member-loss", "etcd-quorum-loss", "etcd-quorum-loss-failsafe"));
 
     /**
      * --quick: every scenario but scaling-4 (the scaling series keeps its ends, 2 and 6 standbys),
