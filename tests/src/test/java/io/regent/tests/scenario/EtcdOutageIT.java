@@ -59,6 +59,7 @@ class EtcdOutageIT {
                 try {
                     Failover.assertHoldsFor(primary.name() + " leads and takes writes with etcd member " + victim + " killed",
                             FAULT, () -> primary.httpStatus("/primary") == 200 && primary.isWritable());
+                    assertListedAsPrimary(primary, "etcd member " + victim + " killed");
                 } finally {
                     etcd.startMember(victim);
                 }
@@ -69,6 +70,7 @@ class EtcdOutageIT {
             try {
                 Failover.assertHoldsFor(primary.name() + " leads and takes writes with etcd member 0 hanging", FAULT,
                         () -> primary.httpStatus("/primary") == 200 && primary.isWritable());
+                assertListedAsPrimary(primary, "etcd member 0 hanging");
             } finally {
                 etcd.resumeMember(0);
             }
@@ -142,6 +144,13 @@ class EtcdOutageIT {
                 }
             }
         }
+    }
+
+    /** regentctl, given every endpoint, reads the cluster from the members left and shows the primary leading. */
+    private void assertListedAsPrimary(AgentProcess primary, String fault) throws Exception {
+        String listed = Regentctl.run(Regentctl.against(etcd, cluster, "list"));
+        assertThat(listed.lines().anyMatch(line -> line.matches(".*\\|\\s*" + primary.name() + "\\s*\\|\\s*primary\\s*\\|.*")))
+                .as("regentctl list with " + fault + ":\n" + listed).isTrue();
     }
 
     /** Polls until {@code node} stops taking writes; fails after the ttl, which is the safety bound itself. */
