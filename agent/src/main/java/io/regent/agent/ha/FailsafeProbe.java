@@ -14,8 +14,4 @@ public interface FailsafeProbe {
      * {@code timeout}: a member that has not answered by then did not accept.
      */
     FailsafeInput.Confirmation confirm(Map<String, String> apiUrls, FailsafeRules.Call call, Duration timeout);
-
-    /** For agents and tests without failsafe calls: nobody accepts. */
-    FailsafeProbe NONE = (apiUrls, call, timeout) -> new FailsafeInput.Confirmation(apiUrls.keySet(),
-            apiUrls.keySet().stream().collect(java.util.stream.Collectors.toMap(n -> n, n -> "no failsafe probe configured")));
 }
