@@ -95,7 +95,7 @@ final class ClusterJson {
 
     private static JsonObject tags(Tags tags) {
         return new JsonObject().put("priority", tags.priority()).put("location", tags.location())
-                .put("nofailover", tags.nofailover());
+                .put("nofailover", tags.nofailover()).put("nosync", tags.nosync());
     }
 
     private static JsonObject scheduled(FailoverRequest request) {

@@ -120,6 +120,7 @@ final class HealthChecks {
     static Map<String, String> tagValues(Tags tags) {
         return Map.of("priority", Integer.toString(tags.priority()),
                 "location", tags.location(),
-                "nofailover", Boolean.toString(tags.nofailover()).toLowerCase(Locale.ROOT));
+                "nofailover", Boolean.toString(tags.nofailover()).toLowerCase(Locale.ROOT),
+                "nosync", Boolean.toString(tags.nosync()).toLowerCase(Locale.ROOT));
     }
 }

@@ -56,12 +56,14 @@ public final class DecisionExecutor {
     private final RepairPolicy repairs;
     private final SlotKeeper slots;
     private Lsn lastPublishedOptime;
+    private final SynchronousStandbys synchronous;
 
     public DecisionExecutor(String name, ClusterStore store, PostgresControl postgres, JobRunner jobs, HaConfig bootstrapConfig,
                             RepairPolicy repairs, Clock clock) {
         this.name = name;
         this.repairs = repairs;
         this.slots = new SlotKeeper(name);
+        this.synchronous = new SynchronousStandbys(name, store, postgres, clock);
         this.clock = clock;
         this.store = store;
         this.postgres = postgres;
@@ -79,7 +81,10 @@ public final class DecisionExecutor {
             });
         } else if (decision instanceof StartPostgres start && start.asPrimary()) {
             jobs.submit("restart of the leader's PostgreSQL", PgState.STARTING,
-                    () -> restartLeaderInPlace(config.primaryStartTimeoutDuration()));
+                    () -> {
+                        synchronous.beforeRestartInPlace(view, config);
+                        restartLeaderInPlace(config.primaryStartTimeoutDuration());
+                    });
         } else if (decision instanceof StartPostgres start) {
             jobs.submit("start of PostgreSQL", PgState.STARTING, () -> {
                 postgres.configure(true, start.upstream().map(LeaderTarget::upstream));
@@ -92,6 +97,7 @@ public final class DecisionExecutor {
             keepFailsafeKey(view, config);
             restoreConfig(view, config);
             keepSlots(true, view, config, true);
+            synchronous.keep(view, local, config);
         } else if (decision instanceof KeepLeadingInFailsafe) {
             return;
         } else if (decision instanceof Follow follow) {
@@ -218,6 +224,9 @@ public final class DecisionExecutor {
             return;
         }
         if (acquire.needsPromotion()) {
+            if (!synchronous.takeOver(view, config)) {
+                return;
+            }
             // before the promotion, so the members that follow at once find their slot: unreserved, since
             // a standby's slot would otherwise hold WAL back until somebody streams through it
             keepSlots(true, view, config, false);

@@ -6,10 +6,12 @@ import io.regent.common.model.ClusterView;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
 import io.regent.common.model.Role;
+import io.regent.common.model.SyncState;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Who should take the leader key when there is none. Pure: reads a snapshot, returns a verdict.
@@ -84,6 +86,13 @@ final class Election {
             return new NotYet("no leader; waiting " + remaining(settle, leaderless) + " for "
                     + names(silent) + " to publish a position", true);
         }
+        Optional<SyncState> sync = config.synchronousMode().isSynchronous() ? view.sync() : Optional.empty();
+        if (sync.isPresent()) {
+            Optional<NotYet> refusal = synchronousRefusal(view, local, sync.get(), leaderless);
+            if (refusal.isPresent()) {
+                return refusal.get();
+            }
+        }
         Optional<String> formerLocation = leaderless.formerLeaderLocation();
         Claim mine = new Claim(local.name(), pg.timeline(), pg.position(), !pg.inRecovery(), local.tags().priority(),
                 formerLocation.filter(local.tags().location()::equals).isPresent());
@@ -92,8 +101,9 @@ final class Election {
                 .filter(m -> m.modRevision() > leaderless.sinceRevision())
                 .filter(Member::isRunning)
                 .filter(m -> !m.tags().nofailover())
+                .filter(m -> sync.map(state -> promotable(state, m.name())).orElse(true))
                 .filter(m -> m.lsn().isPresent() && m.timeline() != null)
-                .filter(m -> withinLag(optime, m.lsn().get(), config))
+                .filter(m -> sync.isPresent() || withinLag(optime, m.lsn().get(), config))
                 .map(m -> new Claim(m.name(), m.timeline(), m.lsn().get(), m.role() == Role.PRIMARY, m.tags().priority(),
                         formerLocation.filter(m.tags().location()::equals).isPresent()))
                 .filter(other -> BEST_FIRST.compare(other, mine) < 0)
@@ -105,13 +115,48 @@ final class Election {
                     + ") than this member (timeline " + mine.timeline() + ", lsn " + mine.position() + ", priority "
                     + mine.priority() + ")");
         }
-        if (!withinLag(optime, mine.position(), config)) {
+        // a synchronous standby has every acknowledged commit, however far behind the last published position
+        if (sync.isEmpty() && !withinLag(optime, mine.position(), config)) {
             return new NotYet("no leader; this member's position " + mine.position() + " is "
                     + optime.get().bytesAhead(mine.position()) + " bytes behind the last leader position " + optime.get()
                     + ", more than maximum_lag_on_failover " + config.maximumLagOnFailover());
         }
         return new Won("no leader; this member is the best candidate (timeline " + mine.timeline() + ", lsn "
                 + mine.position() + ")");
+    }
+
+    /**
+     * In a synchronous mode only the leader that wrote {@code sync} and the standbys it names have every
+     * acknowledged commit; and with a quorum ({@code ANY k} of n) one of them is sure to have a given
+     * commit only among n - k + 1 of them, so that many must have been heard from since the leader was lost.
+     */
+    private static Optional<NotYet> synchronousRefusal(ClusterView view, LocalState local, SyncState sync,
+                                                       LocalState.Leaderless leaderless) {
+        if (sync.leader().equals(local.name())) {
+            return Optional.empty();
+        }
+        if (!sync.names(local.name())) {
+            return Optional.of(new NotYet("no leader; synchronous replication is on and only " + sync.leader()
+                    + (sync.standbys().isEmpty() ? "" : " and " + String.join(", ", sync.standbysByName()))
+                    + " have every acknowledged commit; this member may lack some, so it is not promoted"));
+        }
+        SyncClaim claim = SyncClaim.of(sync);
+        List<String> heard = Stream.concat(Stream.of(local.name()), others(view, local).stream()
+                        .filter(m -> sync.names(m.name()))
+                        .filter(m -> m.modRevision() > leaderless.sinceRevision() && m.isRunning())
+                        .map(Member::name))
+                .sorted()
+                .toList();
+        if (heard.size() < claim.electorsNeeded()) {
+            return Optional.of(new NotYet("no leader; each acknowledged commit is on " + claim.quorum() + " of "
+                    + String.join(", ", sync.standbysByName()) + ", so " + claim.electorsNeeded() + " of them must be heard"
+                    + " from to find one that has them all; heard from " + heard.size() + " (" + String.join(", ", heard) + ")"));
+        }
+        return Optional.empty();
+    }
+
+    private static boolean promotable(SyncState sync, String member) {
+        return sync.leader().equals(member) || sync.names(member);
     }
 
     /** A candidate too far behind the last leader position could lose acknowledged writes: it may not win. */

@@ -28,6 +28,14 @@ public final class ConfWriter {
      *                 for a standby that only replays its own WAL until a leader is known
      */
     public String postgresqlConf(Optional<Upstream> upstream) {
+        return postgresqlConf(upstream, "");
+    }
+
+    /**
+     * @param synchronousStandbyNames what the leader's synchronous replication needs (empty: asynchronous);
+     *                                it overrides an operator's value, which would fight the agent's
+     */
+    public String postgresqlConf(Optional<Upstream> upstream, String synchronousStandbyNames) {
         PostgresConfig pg = node.postgresql();
         Map<String, String> settings = new LinkedHashMap<>();
         pg.parameters().forEach((name, value) -> settings.put(name, String.valueOf(value)));
@@ -52,6 +60,7 @@ public final class ConfWriter {
         // every file in the data directory (about a second saved on a small cluster; PG 14+, Linux)
         settings.putIfAbsent("recovery_init_sync_method", "syncfs");
         settings.put("recovery_target_timeline", "latest");
+        settings.put("synchronous_standby_names", synchronousStandbyNames);
         settings.put("cluster_name", node.scope() + "/" + node.name());
         settings.put("primary_conninfo", upstream.map(this::primaryConninfo).orElse(""));
         // the leader keeps this slot for us, so it never recycles WAL we have not received

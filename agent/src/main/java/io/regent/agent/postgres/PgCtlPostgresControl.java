@@ -36,6 +36,9 @@ public final class PgCtlPostgresControl implements PostgresControl {
     private final PgConnections connections;
     private final ProcessRunner runner;
     private final ControlTimeouts timeouts;
+    /** What the last written postgresql.conf said, so that changing one setting keeps the others. */
+    private volatile Optional<Upstream> upstream = Optional.empty();
+    private volatile String synchronousStandbyNames = "";
 
     public PgCtlPostgresControl(NodeConfig node, PgConnections connections, ProcessRunner runner, ControlTimeouts timeouts) {
         this.node = node;
@@ -115,7 +118,11 @@ public final class PgCtlPostgresControl implements PostgresControl {
     @Override
     public void configure(boolean standby, Optional<Upstream> upstream) {
         writePgpass();
-        writeFile(dataDir.resolve("postgresql.conf"), conf.postgresqlConf(upstream));
+        this.upstream = upstream;
+        if (standby) {
+            synchronousStandbyNames = "";
+        }
+        writeConf();
         writeFile(dataDir.resolve("pg_hba.conf"), conf.pgHba());
         Path signal = dataDir.resolve("standby.signal");
         if (standby) {
@@ -198,7 +205,8 @@ public final class PgCtlPostgresControl implements PostgresControl {
 
     @Override
     public void follow(Upstream upstream) {
-        writeFile(dataDir.resolve("postgresql.conf"), conf.postgresqlConf(Optional.of(upstream)));
+        this.upstream = Optional.of(upstream);
+        writeConf();
         try {
             boolean reloaded = connections.withControl(connection -> {
                 try (Statement statement = connection.createStatement()) {
@@ -222,6 +230,54 @@ public final class PgCtlPostgresControl implements PostgresControl {
     private static String settingContext(Statement statement, String name) throws SQLException {
         try (ResultSet rs = statement.executeQuery("SELECT context FROM pg_settings WHERE name = '" + name + "'")) {
             return rs.next() ? rs.getString(1) : "postmaster";
+        }
+    }
+
+    private void writeConf() {
+        writeFile(dataDir.resolve("postgresql.conf"), conf.postgresqlConf(upstream, synchronousStandbyNames));
+    }
+
+    @Override
+    public void setSynchronousStandbyNames(String names) {
+        synchronousStandbyNames = names;
+        writeConf();
+        if (isRunning()) {
+            reload();
+        }
+        LOG.info("synchronous_standby_names is now '{}'", names);
+    }
+
+    @Override
+    public String synchronousStandbyNames() {
+        try {
+            return connections.withControl(connection -> {
+                try (Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery("SHOW synchronous_standby_names")) {
+                    return rs.next() ? rs.getString(1) : "";
+                }
+            });
+        } catch (SQLException e) {
+            throw new PostgresException("reading synchronous_standby_names failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StandbyConnection> standbyConnections() {
+        try {
+            return connections.withControl(connection -> {
+                List<StandbyConnection> standbys = new ArrayList<>();
+                try (Statement statement = connection.createStatement();
+                     ResultSet rs = statement.executeQuery("SELECT application_name, state, flush_lsn::text FROM pg_stat_replication")) {
+                    while (rs.next()) {
+                        String flushed = rs.getString(3);
+                        standbys.add(new StandbyConnection(rs.getString(1), rs.getString(2),
+                                flushed == null ? Optional.empty() : Optional.of(Lsn.parse(flushed))));
+                    }
+                }
+                return standbys;
+            });
+        } catch (SQLException e) {
+            throw new PostgresException("reading pg_stat_replication failed: " + e.getMessage(), e);
         }
     }
 

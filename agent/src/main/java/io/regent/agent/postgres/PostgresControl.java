@@ -104,4 +104,16 @@ public interface PostgresControl {
 
     /** The system identifier from {@code pg_controldata}, when a data directory exists. */
     Optional<String> systemIdentifier();
+
+    /**
+     * Sets {@code synchronous_standby_names} in postgresql.conf (kept until this member becomes a standby)
+     * and reloads a running server.
+     */
+    void setSynchronousStandbyNames(String names);
+
+    /** What the running server enforces now ({@code SHOW synchronous_standby_names}). */
+    String synchronousStandbyNames();
+
+    /** The primary's {@code pg_stat_replication}: who streams, and how far each has flushed. */
+    List<StandbyConnection> standbyConnections();
 }

@@ -37,11 +37,11 @@ public final class Replication {
     }
 
     /**
-     * Whether {@code member} is a synchronous standby of the current leader. Synchronous replication is
-     * not built yet (issue 6): until the {@code sync} key is part of the view, every standby is
-     * asynchronous. This is the one place that answers the question; /sync, /async and /cluster ask it.
+     * Whether {@code member} is a synchronous standby of the current leader: named in the {@code sync} key
+     * that leader wrote (a quorum member counts). This is the one place that answers the question;
+     * /sync, /async and /cluster ask it.
      */
     public static boolean isSynchronous(ClusterView view, String member) {
-        return false;
+        return view.syncOfLeader().map(sync -> sync.names(member)).orElse(false);
     }
 }

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class HealthChecksTest {
 
-    private final HealthChecks checks = new HealthChecks(new Tags(100, "dc1", false));
+    private final HealthChecks checks = new HealthChecks(new Tags(100, "dc1", false, false));
     private final HealthQuery none = HealthQuery.NONE;
 
     private static HealthQuery lag(long bytes) {

@@ -105,7 +105,11 @@ class DecisionCoverageTest {
         }
 
         Rig execute(Decision decision, ClusterView view, LocalState local) {
-            executor.execute(decision, view, local, DYNAMIC);
+            return execute(decision, view, local, DYNAMIC);
+        }
+
+        Rig execute(Decision decision, ClusterView view, LocalState local, HaConfig config) {
+            executor.execute(decision, view, local, config);
             awaitJobEnd();
             return this;
         }
@@ -315,6 +319,19 @@ class DecisionCoverageTest {
 
                 assertThat(rig.log.calls()).containsExactly("store.acquireLeader", "pg.promote", "pg.lastTimelineSwitch",
                         historyLine("best candidate"));
+            }
+        }
+
+        @Test
+        void inSynchronousModeTheNewLeaderWithdrawsTheOldPromiseAndMakesCommitsWaitBeforePromoting() {
+            HaConfig on = new HaConfig(30, 10, 10, 1_048_576L, 7, null, null, io.regent.common.config.SynchronousMode.ON, 1, null);
+            try (Rig rig = new Rig()) {
+                rig.execute(new AcquireAndPromote(true, "the synchronous standby"),
+                        Views.initializedWithoutLeader().sync("node1", 0, ME).build(), Locals.runningStandby(ME).build(), on);
+
+                assertThat(rig.log.calls()).startsWith("store.acquireLeader",
+                        "store.writeSync {\"leader\":\"" + ME + "\",\"sync_standby\":\"\"} if at 77",
+                        "pg.setSynchronousStandbyNames '*'", "pg.promote");
             }
         }
 

@@ -475,7 +475,7 @@ class ElectionSimulationTest {
             this.timeline = timeline;
             this.position = position;
             this.primary = primary;
-            this.tags = new Tags(Tags.DEFAULT_PRIORITY, location, false);
+            this.tags = new Tags(Tags.DEFAULT_PRIORITY, location, false, false);
         }
 
         Member member(long modRevision) {

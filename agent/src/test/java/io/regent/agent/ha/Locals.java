@@ -193,7 +193,7 @@ final class Locals {
                     : Optional.empty();
             Optional<LocalState.Leaderless> tracked = leaderless.map(l -> new LocalState.Leaderless(l.sinceRevision(),
                     l.elapsed(), l.sinceStartup(), formerLeaderLocation));
-            return new LocalState(name, new Tags(priority, location, nofailover), hasData,
+            return new LocalState(name, new Tags(priority, location, nofailover, false), hasData,
                     Optional.ofNullable(hasData ? systemIdentifier : null), running, pg, job, storeReachable,
                     leaseRemaining, tracked, receiverDownFor, now, request);
         }

@@ -202,4 +202,29 @@ final class RecordingPostgresControl implements PostgresControl {
     public Optional<String> systemIdentifier() {
         return systemIdentifier;
     }
+
+    private String synchronousStandbyNames = "";
+    private java.util.List<io.regent.agent.postgres.StandbyConnection> standbys = java.util.List.of();
+
+    @Override
+    public void setSynchronousStandbyNames(String names) {
+        synchronousStandbyNames = names;
+        record("setSynchronousStandbyNames", "pg.setSynchronousStandbyNames '" + names + "'");
+    }
+
+    /** Answers the last value set; not logged, like the other queries. */
+    @Override
+    public String synchronousStandbyNames() {
+        return synchronousStandbyNames;
+    }
+
+    @Override
+    public java.util.List<io.regent.agent.postgres.StandbyConnection> standbyConnections() {
+        return standbys;
+    }
+
+    RecordingPostgresControl standbysAre(io.regent.agent.postgres.StandbyConnection... connected) {
+        standbys = java.util.List.of(connected);
+        return this;
+    }
 }

@@ -76,6 +76,7 @@ final class Views {
         private long revision = REVISION;
         private Optional<FailoverRequest> failover = Optional.empty();
         private boolean paused;
+        private Optional<io.regent.common.model.SyncState> sync = Optional.empty();
 
         private ViewBuilder(Optional<String> initialize) {
             this.initialize = initialize;
@@ -125,6 +126,12 @@ final class Views {
             return this;
         }
 
+        /** The {@code sync} key, written by {@code leader}: {@code quorum} 0 means every named standby. */
+        ViewBuilder sync(String leader, int quorum, String... standbys) {
+            sync = Optional.of(new io.regent.common.model.SyncState(leader, java.util.Set.of(standbys), quorum, 77));
+            return this;
+        }
+
         ViewBuilder revision(long newRevision) {
             revision = newRevision;
             return this;
@@ -135,7 +142,7 @@ final class Views {
             members.values().forEach(m -> built.put(m.name, m.build()));
             return new ClusterView(revision, initialize,
                     leader.map(name -> new LeaderLock(name, revision - 200, 0x694d8a1b2c3d4e5fL)),
-                    built, Optional.of(CONFIG), optime, Optional.empty(), history, List.of(), failover, paused, Optional.empty());
+                    built, Optional.of(CONFIG), optime, Optional.empty(), history, List.of(), failover, paused, sync);
         }
     }
 
@@ -150,6 +157,7 @@ final class Views {
         private int priority = Tags.DEFAULT_PRIORITY;
         private String location;
         private boolean nofailover;
+        private boolean nosync;
         private long modRevision = PUBLISHED_AFTER_LOSS;
         private String upstream;
 
@@ -187,6 +195,11 @@ final class Views {
 
         MemberBuilder nofailover() {
             nofailover = true;
+            return this;
+        }
+
+        MemberBuilder nosync() {
+            nosync = true;
             return this;
         }
 
@@ -229,7 +242,7 @@ final class Views {
 
         Member build() {
             return new Member(name, role, state, connUrl, "http://" + name + ".db:8008/patroni", xlogLocation, timeline,
-                    upstream, new Tags(priority, location, nofailover), "0.1.0", modRevision);
+                    upstream, new Tags(priority, location, nofailover, nosync), "0.1.0", modRevision);
         }
     }
 }

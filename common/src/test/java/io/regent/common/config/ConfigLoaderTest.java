@@ -118,7 +118,7 @@ class ConfigLoaderTest {
 
         @Test
         void readsTheTags() {
-            assertThat(config.tags()).isEqualTo(new Tags(100, "default", false));
+            assertThat(config.tags()).isEqualTo(new Tags(100, "default", false, false));
         }
 
         @Test
@@ -160,7 +160,7 @@ class ConfigLoaderTest {
             NodeConfig config = NO_ENVIRONMENT.parse(validWith("tags: {priority: 100, location: default, nofailover: false}",
                     "tags: {nofailover: true}"));
 
-            assertThat(config.tags()).isEqualTo(new Tags(Tags.DEFAULT_PRIORITY, Tags.DEFAULT_LOCATION, true));
+            assertThat(config.tags()).isEqualTo(new Tags(Tags.DEFAULT_PRIORITY, Tags.DEFAULT_LOCATION, true, false));
         }
 
         @Test

@@ -23,6 +23,7 @@ public record MemberListing(String scope, Initialization initialization, String 
 
     public static final String ROLE_PRIMARY = "primary";
     public static final String ROLE_PRIMARY_WITHOUT_LOCK = "primary (no lock)";
+    public static final String ROLE_SYNC_STANDBY = "sync standby";
 
     public MemberListing {
         rows = List.copyOf(rows);
@@ -40,7 +41,7 @@ public record MemberListing(String scope, Initialization initialization, String 
             rows.add(new MemberRow(
                     id++,
                     member.name(),
-                    role(member, holdsLock),
+                    role(view, member, holdsLock),
                     member.state().wire(),
                     holdsLock ? "" : leaderName.orElse(streamsFrom(view, member)),
                     holdsLock ? "" : streamsFrom(view, member),
@@ -105,12 +106,16 @@ public record MemberListing(String scope, Initialization initialization, String 
         return lines;
     }
 
-    private static String role(Member member, boolean holdsLock) {
+    private static String role(ClusterView view, Member member, boolean holdsLock) {
         if (holdsLock) {
             return ROLE_PRIMARY;
         }
         if (member.role() == Role.PRIMARY) {
             return ROLE_PRIMARY_WITHOUT_LOCK;
+        }
+        // the leader's sync key names it: promotable without losing an acknowledged commit
+        if (view.syncOfLeader().filter(sync -> sync.names(member.name())).isPresent()) {
+            return ROLE_SYNC_STANDBY;
         }
         return member.role().wire();
     }

@@ -27,6 +27,17 @@ class MemberListingTest {
     }
 
     @Test
+    void aStandbyTheLeadersSyncKeyNamesIsShownAsASyncStandby() {
+        ClusterView view = Views.withSync(cluster("b", member("a").build(), member("b").primary().build(), member("c").build()),
+                "b", "c");
+
+        assertThat(MemberListing.of("demo", view).rows()).extracting(MemberRow::name, MemberRow::role).containsExactly(
+                org.assertj.core.groups.Tuple.tuple("a", "replica"),
+                org.assertj.core.groups.Tuple.tuple("b", "primary"),
+                org.assertj.core.groups.Tuple.tuple("c", "sync standby"));
+    }
+
+    @Test
     void theLeaderKeyHolderIsThePrimaryWithNoUpstreamAndNoLag() {
         MemberRow node1 = MemberListing.of("demo", Views.healthyDemo()).rows().get(0);
 

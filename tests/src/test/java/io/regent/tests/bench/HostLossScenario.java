@@ -60,6 +60,7 @@ class HostLossScenario implements BenchScenario {
     private RunFigures runOn(BenchContext context, RegentCluster cluster) throws Exception {
         RunFigures figures = new RunFigures();
         AgentProcess old = Measurements.awaitSteady(cluster);
+        beforeWriting(cluster, old, figures);
         List<AgentProcess> standbyNodes = Measurements.othersThan(cluster, old);
         int oldTimeline = old.timeline();
         int oldPort = old.pgPort();
@@ -110,6 +111,10 @@ class HostLossScenario implements BenchScenario {
             }
         }
         return figures;
+    }
+
+    /** What a subclass sets up on the steady cluster before the writer starts. */
+    void beforeWriting(RegentCluster cluster, AgentProcess primary, RunFigures figures) throws Exception {
     }
 
     /** What a subclass measures once the new primary is up and followed, with the writer still running. */

@@ -18,6 +18,7 @@ final class Scenarios {
 
     static {
         add(new HostLossScenario("host-loss", 2));
+        add(new SyncHostLossScenario());
         add(new PostgresCrashScenario());
         add(new AgentHangScenario());
         add(new SwitchoverScenario());

@@ -80,6 +80,11 @@ final class ViewDecoder {
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(new KeyProblem(key, e.getMessage()));
+                if (key.equals(keys.sync())) {
+                    // promises nothing and names no leader: nobody is promoted on a guess, and the leader
+                    // overwrites it (compare-and-swap on this revision)
+                    sync = Optional.of(new SyncState("", java.util.Set.of(), 0, kv.modRevision()));
+                }
             }
         }
         return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems, failover, paused, sync,

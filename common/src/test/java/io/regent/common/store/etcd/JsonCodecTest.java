@@ -25,7 +25,7 @@ class JsonCodecTest {
 
     private static final Member PRIMARY = new Member("node1", Role.PRIMARY, PgState.RUNNING,
             "postgres://127.0.0.1:5432/postgres", "http://127.0.0.1:8008/patroni", 50_331_744L, 3, null,
-            new Tags(50, "dc1", true), "0.1.0", 42);
+            new Tags(50, "dc1", true, false), "0.1.0", 42);
 
     private static final Member REPLICA = new Member("node2", Role.REPLICA, PgState.STARTING,
             "postgres://127.0.0.1:5433/postgres", "http://127.0.0.1:8009/patroni", 50_331_600L, 3, "node1",

@@ -33,7 +33,7 @@ class ViewDecoderTest {
             Tags.DEFAULTS, "0.1.0", 240);
     private static final Member NODE2 = new Member("node2", Role.REPLICA, PgState.RUNNING,
             "postgres://127.0.0.1:5433/postgres", "http://127.0.0.1:8009/patroni", 50_331_600L, 2, "node1",
-            new Tags(50, "dc2", false), "0.1.0", 244);
+            new Tags(50, "dc2", false, false), "0.1.0", 244);
     private static final HaConfig CONFIG = new HaConfig(10, 1, 3, 1_048_576L, null, null, null, null, null, null);
     private static final Lsn OPTIME = Lsn.parse("0/3000060");
 
@@ -198,6 +198,8 @@ class ViewDecoderTest {
                         "names a leader, a candidate"),
                 new Garbage("a failover request with an unreadable time", KEYS.failover(),
                         "{\"member\": \"node2\", \"scheduled_at\": \"tomorrow\"}", "not an ISO-8601 time"),
+                new Garbage("a sync key that is not JSON", KEYS.sync(), "node2", "not JSON"),
+                new Garbage("a sync key without a leader", KEYS.sync(), "{\"sync_standby\": \"node2\"}", "leader"),
                 new Garbage("an empty leader value", KEYS.leader(), "", "empty leader name"),
                 new Garbage("a blank leader value", KEYS.leader(), "  \n", "empty leader name"));
     }
@@ -225,6 +227,13 @@ class ViewDecoderTest {
         assertThat(view.leader()).isEqualTo(garbage.key().equals(KEYS.leader()) ? java.util.Optional.empty() : healthy.leader());
         assertThat(view.config()).isEqualTo(garbage.key().equals(KEYS.config()) ? java.util.Optional.empty() : healthy.config());
         assertThat(view.optime()).isEqualTo(garbage.key().equals(KEYS.status()) ? java.util.Optional.empty() : healthy.optime());
+        if (garbage.key().equals(KEYS.sync())) {
+            // present but unreadable: it promises nothing and names no leader, so nobody is promoted on a guess
+            assertThat(view.sync()).hasValueSatisfying(sync -> {
+                assertThat(sync.leader()).isEmpty();
+                assertThat(sync.standbys()).isEmpty();
+            });
+        }
         if (garbage.key().equals(KEYS.member("node2"))) {
             assertThat(view.members()).containsOnlyKeys("node1");
             assertThat(view.member("node1")).contains(NODE1);
