@@ -17,7 +17,7 @@ import java.util.function.Supplier;
 /** The boundary where a jetcd call becomes a bounded, blocking one whose failures are {@link StoreUnavailableException}s. */
 final class EtcdCalls {
 
-    private static final int ATTEMPTS = 3;
+    private static final int ATTEMPTS = 4;
     private static final Duration MIN_ATTEMPT = Duration.ofMillis(500);
     private static final Duration RETRY_PAUSE = Duration.ofMillis(50);
 
@@ -42,12 +42,15 @@ final class EtcdCalls {
 
     /**
      * An idempotent call (a read, a lease keepalive, a plain put), tried again while {@code timeout} lasts
-     * when an attempt gets no answer within a third of it or the member it reached is unavailable. jetcd
+     * when an attempt gets no answer within a quarter of it or the member it reached is unavailable. jetcd
      * spreads calls over the endpoints round-robin and keeps sending every third one to a member that hangs
      * (SIGSTOP, or cut off by the network: its connection stays open): without the retry each such call
      * waited the whole timeout and failed, and one failed call makes a leader demote. The next attempt goes
      * to the next member. Calls whose outcome matters when unknown (compare-and-swap transactions) must
-     * not come here: a retry after a lost answer would report a write that happened as refused.
+     * not come here: a retry after a lost answer would report a write that happened as refused. Four
+     * attempts, not three: when the member that hangs is etcd's raft leader, the others stall until they
+     * have elected another (about a second, more under load), and an attempt sent in that window is lost
+     * too; with three, one run lost its whole budget to the election plus the rotation back to the hung member.
      */
     static <T> T awaitRetrying(String what, Supplier<CompletableFuture<T>> call, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
