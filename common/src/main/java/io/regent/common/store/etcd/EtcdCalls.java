@@ -7,11 +7,15 @@ import io.grpc.Status;
 import io.regent.common.store.StoreUnavailableException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 /** The boundary where a jetcd call becomes a bounded, blocking one whose failures are {@link StoreUnavailableException}s. */
@@ -41,8 +45,9 @@ final class EtcdCalls {
     }
 
     /**
-     * An idempotent call (a read, a lease keepalive, a plain put), tried again while {@code timeout} lasts
-     * when an attempt gets no answer within a quarter of it or the member it reached is unavailable. jetcd
+     * An idempotent call (a read, a lease keepalive, a plain put), sent again while {@code timeout} lasts
+     * when no attempt has answered within a quarter of it (the earlier attempts stay in flight: the first
+     * answer wins) or the member an attempt reached is unavailable. jetcd
      * spreads calls over the endpoints round-robin and keeps sending every third one to a member that hangs
      * (SIGSTOP, or cut off by the network: its connection stays open): without the retry each such call
      * waited the whole timeout and failed, and one failed call makes a leader demote. The next attempt goes
@@ -55,32 +60,52 @@ final class EtcdCalls {
     static <T> T awaitRetrying(String what, Supplier<CompletableFuture<T>> call, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long attemptNanos = Math.max(MIN_ATTEMPT.toNanos(), timeout.toNanos() / ATTEMPTS);
+        // attempts are hedged, not abandoned: a slow but healthy member may still answer the first one
+        List<CompletableFuture<T>> inFlight = new ArrayList<>();
         StoreUnavailableException last = null;
-        while (true) {
-            long remaining = deadline - System.nanoTime();
-            if (remaining <= 0) {
-                throw last != null ? last : new StoreUnavailableException(what + ": no time left to ask etcd", null);
-            }
-            CompletableFuture<T> future = call.get();
-            try {
-                return future.get(Math.min(attemptNanos, remaining), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                future.cancel(true);
-                throw new StoreUnavailableException(what + ": interrupted", e);
-            } catch (TimeoutException e) {
-                future.cancel(true);
-                last = new StoreUnavailableException(what + ": etcd did not answer within " + timeout.toMillis() + " ms", e);
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                StoreUnavailableException failure = new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
-                if (!isUnavailable(cause)) {
-                    throw failure;
+        long nextAttemptAt = System.nanoTime();
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (deadline - now <= 0) {
+                    throw last != null ? last
+                            : new StoreUnavailableException(what + ": etcd did not answer within " + timeout.toMillis() + " ms", null);
                 }
-                last = failure;
-                // a refused connection answers at once: do not spin through the remaining time
-                LockSupport.parkNanos(Math.min(RETRY_PAUSE.toNanos(), Math.max(0, deadline - System.nanoTime())));
+                if (now - nextAttemptAt >= 0) {
+                    inFlight.add(call.get());
+                    nextAttemptAt = now + attemptNanos;
+                }
+                try {
+                    CompletableFuture.anyOf(inFlight.toArray(CompletableFuture[]::new))
+                            .get(Math.max(0, Math.min(nextAttemptAt, deadline) - now), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StoreUnavailableException(what + ": interrupted", e);
+                } catch (TimeoutException | ExecutionException e) {
+                    // nothing answered in this slice, or one failed: looked at below
+                }
+                for (Iterator<CompletableFuture<T>> it = inFlight.iterator(); it.hasNext(); ) {
+                    CompletableFuture<T> attempt = it.next();
+                    if (!attempt.isDone()) {
+                        continue;
+                    }
+                    it.remove();
+                    try {
+                        return attempt.join();
+                    } catch (CompletionException | CancellationException e) {
+                        Throwable cause = e.getCause() == null ? e : e.getCause();
+                        StoreUnavailableException failure = new StoreUnavailableException(what + ": " + cause.getMessage(), cause);
+                        if (!isUnavailable(cause)) {
+                            throw failure;
+                        }
+                        last = failure;
+                        // a refused connection answers at once: try the next member soon, without spinning
+                        nextAttemptAt = Math.min(nextAttemptAt, System.nanoTime() + RETRY_PAUSE.toNanos());
+                    }
+                }
             }
+        } finally {
+            inFlight.forEach(attempt -> attempt.cancel(true));
         }
     }
 

@@ -31,6 +31,19 @@ class EtcdCallsTest {
     }
 
     @Test
+    void aSlowButHealthyAnswerToAnEarlierAttemptStillCounts() {
+        AtomicInteger attempts = new AtomicInteger();
+        CompletableFuture<String> slow = new CompletableFuture<>();
+        CompletableFuture.delayedExecutor(1200, java.util.concurrent.TimeUnit.MILLISECONDS).execute(() -> slow.complete("slow"));
+
+        String answer = EtcdCalls.awaitRetrying("grant lease", () -> attempts.incrementAndGet() == 1 ? slow
+                : new CompletableFuture<>(), TIMEOUT);
+
+        assertThat(answer).isEqualTo("slow");
+        assertThat(attempts.get()).as("attempts sent while the first was slow").isBetween(2, 4);
+    }
+
+    @Test
     void anUnavailableMemberIsSkippedAtOnce() {
         AtomicInteger attempts = new AtomicInteger();
 
