@@ -41,9 +41,13 @@ class EtcdMemberLossStoreIT {
         try (Stores stores = new Stores(etcd)) {
             ClusterStore agent = stores.open("node1", TTL);
             ClusterStore other = stores.open("node2", TTL);
-            agent.keepAlive();
-            other.keepAlive();
-            agent.publishMember(Stores.member("node1"));
+            // a freshly started etcd on a loaded machine may take a few seconds to grant the first lease: that is
+            // set-up, not the fault under test
+            awaitStore(() -> {
+                agent.keepAlive();
+                other.keepAlive();
+                agent.publishMember(Stores.member("node1"));
+            });
             AtomicLong lastChange = new AtomicLong();
             try (AutoCloseable watch = agent.watch(change -> lastChange.set(System.nanoTime()))) {
                 for (int member = 0; member < etcd.size(); member++) {
@@ -64,6 +68,20 @@ class EtcdMemberLossStoreIT {
                     assertWatchDelivers(other, lastChange, "member 0 hung");
                 } finally {
                     etcd.resumeMember(0);
+                }
+            }
+        }
+    }
+
+    private static void awaitStore(Runnable calls) {
+        long deadline = System.nanoTime() + Timing.seconds(30).toNanos();
+        while (true) {
+            try {
+                calls.run();
+                return;
+            } catch (StoreUnavailableException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
                 }
             }
         }
