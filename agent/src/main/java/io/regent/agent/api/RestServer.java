@@ -1,6 +1,7 @@
 package io.regent.agent.api;
 
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.regent.agent.ha.FailsafeCalls;
 import io.regent.agent.ha.LocalRequests;
 import io.regent.agent.status.StatusBoard;
 import io.regent.common.config.Credentials;
@@ -46,13 +47,14 @@ public final class RestServer implements AutoCloseable {
      */
     public RestServer(HostPort listen, StatusBoard board, MonotonicClock clock, Tags tags,
                       Optional<Credentials> authentication, PrometheusMeterRegistry metrics, ClusterStore store,
-                      ClusterAdmin admin, LocalRequests requests) {
+                      ClusterAdmin admin, LocalRequests requests, FailsafeCalls failsafeCalls) {
         this(listen, authentication, List.of(
                 new HealthRoutes(board, clock, new HealthChecks(tags)),
                 new StatusRoutes(board),
                 new MetricsRoutes(metrics),
                 new ActionRoutes(board, store, java.time.Instant::now),
                 new NodeActionRoutes(requests),
+                new FailsafeRoutes(board, failsafeCalls),
                 new ConfigRoutes(admin)));
     }
 

@@ -65,7 +65,7 @@ public final class Decider {
             return new Wait(job.description());
         }
         if (!local.storeReachable()) {
-            return withoutStore(view, local);
+            return withoutStore(view, local, config);
         }
         if (local.request().isPresent()) {
             return asked(view, local, holdsKey, local.request().get());
@@ -159,13 +159,16 @@ public final class Decider {
         return new Wait("maintenance mode: no automatic action (PostgreSQL " + (local.running() ? "running" : "not running") + ")");
     }
 
-    private static Decision withoutStore(ClusterView lastView, LocalState local) {
+    private static Decision withoutStore(ClusterView lastView, LocalState local, HaConfig config) {
         if (lastView.paused()) {
             return new Wait("etcd is unreachable; maintenance mode, so PostgreSQL is left as it is");
         }
         boolean leading = lastView.leader().map(l -> l.isHeldBy(local.name())).orElse(false);
         // a leader whose PostgreSQL does not answer may come back writable from crash recovery
         boolean mayBeWritable = local.isPrimary() || (leading && local.running() && local.pg().isEmpty());
+        if (mayBeWritable && leading && local.isPrimary() && config.failsafeMode()) {
+            return FailsafeRules.leaderWithoutStore(lastView, local, config);
+        }
         if (mayBeWritable) {
             return new Demote(Optional.empty(), "etcd is unreachable, so the leader lease cannot be renewed (valid for "
                     + local.leaseRemaining().toMillis() + " ms more); demoting before it expires");
@@ -242,6 +245,12 @@ public final class Decider {
     }
 
     private static Decision withoutLeader(ClusterView view, LocalState local, PgProbe pg, HaConfig config) {
+        if (pg.inRecovery()) {
+            Optional<Decision> heldBack = FailsafeRules.holdsElectionBack(view, local, config);
+            if (heldBack.isPresent()) {
+                return heldBack.get();
+            }
+        }
         Optional<Decision> request = Handover.withoutLeader(view, local, pg, config);
         if (request.isPresent()) {
             return request.get();

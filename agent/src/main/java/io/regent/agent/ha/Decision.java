@@ -46,6 +46,13 @@ public sealed interface Decision {
     record KeepLeading(String reason) implements Decision {
     }
 
+    /**
+     * etcd is unreachable, but with {@code failsafe_mode} every other member confirmed this leader over the
+     * REST API this cycle: stay primary, touching neither etcd nor PostgreSQL.
+     */
+    record KeepLeadingInFailsafe(String reason) implements Decision {
+    }
+
     /** Point the running standby at a new leader: rewrite primary_conninfo and reload, no restart. */
     record Follow(LeaderTarget leader, String reason) implements Decision {
     }

@@ -8,6 +8,7 @@ import io.regent.agent.ha.Decision.DropRequest;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.KeepLeadingInFailsafe;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.Reinitialize;
 import io.regent.agent.ha.Decision.Reload;
@@ -95,9 +96,12 @@ public final class DecisionExecutor {
             acquireAndPromote(acquire, view, config);
         } else if (decision instanceof KeepLeading) {
             keepLeading(view, local);
+            keepFailsafeKey(view, config);
             restoreConfig(view, config);
             keepSlots(true, view, config, true);
             synchronous.keep(view, local, config);
+        } else if (decision instanceof KeepLeadingInFailsafe) {
+            return;
         } else if (decision instanceof Follow follow) {
             postgres.follow(follow.leader().upstream());
         } else if (decision instanceof RestartStandby restart) {
@@ -269,6 +273,20 @@ public final class DecisionExecutor {
             if (!pg.position().equals(lastPublishedOptime)) {
                 store.publishStatus(pg.position(), local.tags().location());
                 lastPublishedOptime = pg.position();
+            }
+        });
+    }
+
+    /** The {@code failsafe} key names every member while failsafe_mode is on, and is gone once it is off. */
+    private void keepFailsafeKey(ClusterView view, HaConfig config) {
+        FailsafeRules.keyUpdate(view, config, name).ifPresent(update -> {
+            try {
+                if (store.writeFailsafe(update.value())) {
+                    LOG.info("failsafe key {}", update.value().map(m -> "now names " + String.join(", ", m.keySet()))
+                            .orElse("deleted (failsafe_mode is off)"));
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("could not write the failsafe key: {}", e.getMessage());
             }
         });
     }

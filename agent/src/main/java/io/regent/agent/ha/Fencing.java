@@ -19,6 +19,8 @@ import java.util.Optional;
  *       never extended; the decider stops it.</li>
  *   <li>A primary with no leader at all (a bootstrap, or the primary waiting for the key back): {@code Arm}
  *       with its member lease, which the others wait for before they may elect another.</li>
+ *   <li>Kept leading by failsafe_mode without etcd: the loop passes, as {@code remaining}, the time the
+ *       members that confirmed it hold their elections back, not the lease that etcd can no longer renew.</li>
  *   <li>Anything else: {@code Disarm}.</li>
  * </ul>
  */

@@ -52,6 +52,10 @@ public final class HaLoop implements AutoCloseable {
     private LocalRequests.Pending requestInJob;
     private final MonotonicClock clock;
     private final LeaderFence fence;
+    private final FailsafeProbe failsafeProbe;
+    private final FailsafeCalls failsafeCalls;
+    /** Until when the standbys that confirmed this leader without etcd hold their elections back; 0 when none did. */
+    private long failsafeValidUntilNanos;
     private final AtomicReference<Lifecycle> lifecycle = new AtomicReference<>(Lifecycle.NEW);
     private final Thread thread;
     private volatile boolean running = true;
@@ -77,7 +81,9 @@ public final class HaLoop implements AutoCloseable {
 
     public HaLoop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
                   DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock,
-                  LeaderFence fence) {
+                  LeaderFence fence, FailsafeProbe failsafeProbe, FailsafeCalls failsafeCalls) {
+        this.failsafeProbe = failsafeProbe;
+        this.failsafeCalls = failsafeCalls;
         this.node = node;
         this.store = store;
         this.postgres = postgres;
@@ -137,9 +143,13 @@ public final class HaLoop implements AutoCloseable {
             storeWasReachable = false;
             local = local.withStoreUnreachable();
         }
+        long failsafeSentAt = clock.nanos();
+        local = local.withFailsafe(gatherFailsafe(view, local, config));
         Decision decision = Decider.decide(view, local, config);
+        failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
+                ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
         logReason(decision);
-        FenceOrder fenceOrder = Fencing.order(view, local, lastLease == null ? 0 : lastLease.leaseId(), leaseRemaining(),
+        FenceOrder fenceOrder = Fencing.order(view, local, lastLease == null ? 0 : lastLease.leaseId(), fenceRemaining(decision),
                 decision);
         fence.apply(fenceOrder, config);
         boolean executed = false;
@@ -152,8 +162,14 @@ public final class HaLoop implements AutoCloseable {
             LOG.warn("{} failed: {}; deciding again with etcd unreachable", decision.getClass().getSimpleName(), e.getMessage());
             storeWasReachable = false;
             local = local.withStoreUnreachable();
+            failsafeSentAt = clock.nanos();
+            local = local.withFailsafe(gatherFailsafe(view, local, config));
             decision = Decider.decide(view, local, config);
+            failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
+                    ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
             logReason(decision);
+            fence.apply(Fencing.order(view, local, lastLease == null ? 0 : lastLease.leaseId(), fenceRemaining(decision),
+                    decision), config);
             executed = execute(decision, view, local, config);
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
@@ -184,6 +200,25 @@ public final class HaLoop implements AutoCloseable {
             LOG.debug("failure detail", e);
             return false;
         }
+    }
+
+    /**
+     * The failsafe_mode input of this cycle: the last leader that called this member and, for a leader that
+     * cannot reach etcd, one round of {@code POST /failsafe} to the members it must reach, bounded by
+     * {@code retry_timeout}.
+     */
+    private FailsafeInput gatherFailsafe(ClusterView view, LocalState local, HaConfig config) {
+        FailsafeInput input = new FailsafeInput(Optional.empty(), failsafeCalls.latest());
+        boolean leading = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false);
+        if (local.storeReachable() || !config.failsafeMode() || !leading || !local.isPrimary() || view.paused()) {
+            return input;
+        }
+        Optional<java.util.Map<String, String>> toReach = FailsafeRules.membersToConfirm(view, node.name());
+        if (toReach.isEmpty()) {
+            return input;
+        }
+        FailsafeRules.Call call = new FailsafeRules.Call(node.name(), node.postgresql().connUrl(), node.restapi().url() + "/patroni");
+        return input.withConfirmation(failsafeProbe.confirm(toReach.get(), call, config.retryTimeoutDuration()));
     }
 
     /** A request the decider turned into its action is answered when that action ends; any other decision is a refusal. */
@@ -300,7 +335,19 @@ public final class HaLoop implements AutoCloseable {
             systemIdentifier = postgres.systemIdentifier();
         }
         return new LocalState(node.name(), node.tags(), hasData, systemIdentifier, pgRunning, pg, job, reachable, leaseRemaining(),
-                Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now(), request, fence.refusal(lastGoodConfig));
+                Optional.ofNullable(leaderless), receiverDownFor(pg), java.time.Instant.now(), request, fence.refusal(lastGoodConfig),
+                FailsafeInput.NONE);
+    }
+
+    /**
+     * How long this member may stay writable: its lease; or, kept leading by failsafe_mode without etcd,
+     * as long as the members that confirmed it hold their elections back (one ttl from the call).
+     */
+    private Duration fenceRemaining(Decision decision) {
+        if (decision instanceof Decision.KeepLeadingInFailsafe) {
+            return Duration.ofNanos(Math.max(0, failsafeValidUntilNanos - clock.nanos()));
+        }
+        return leaseRemaining();
     }
 
     private Duration leaseRemaining() {
@@ -403,14 +450,15 @@ public final class HaLoop implements AutoCloseable {
 
     private NodeStatus status(ClusterView view, LocalState local, Decision decision) {
         Optional<PgProbe> pg = local.pg();
-        boolean leader = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false) && local.storeReachable();
+        boolean failsafe = decision instanceof Decision.KeepLeadingInFailsafe;
+        boolean leader = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false) && (local.storeReachable() || failsafe);
         return new NodeStatus(node.scope(), node.name(), role(local), state(local),
                 pg.map(PgProbe::timeline).orElse(null),
                 pg.map(p -> p.position().value()).orElse(null),
                 pg.map(PgProbe::serverVersion).orElse(null),
                 pg.map(PgProbe::systemIdentifier).orElse(null),
                 leader,
-                lastLease == null ? 0 : lastLease.validUntilNanos(),
+                failsafe ? failsafeValidUntilNanos : lastLease == null ? 0 : lastLease.validUntilNanos(),
                 pg.flatMap(PgProbe::receiver).map(PgProbe.WalReceiver::isStreaming).orElse(false),
                 upstream(view, local).orElse(null),
                 decision.reason(),

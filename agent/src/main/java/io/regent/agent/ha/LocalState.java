@@ -24,6 +24,8 @@ import java.util.Optional;
  * @param now              the wall-clock time of the cycle, for requests scheduled at a given time
  * @param request          what an operator asked of this node through the REST API, taken this cycle
  * @param fenceRefusal     why this member must not lead now: a required watchdog that cannot be used
+ * @param failsafe         what the loop gathered for failsafe_mode: the other members' answers (a leader
+ *                         without etcd), the last call of a leader (a standby)
  */
 public record LocalState(
         String name,
@@ -39,15 +41,16 @@ public record LocalState(
         Duration receiverDownFor,
         Instant now,
         Optional<LocalRequests.Kind> request,
-        Optional<String> fenceRefusal) {
+        Optional<String> fenceRefusal,
+        FailsafeInput failsafe) {
 
-    /** A state with nothing against leading. */
+    /** A state with nothing against leading and no failsafe input. */
     public LocalState(String name, Tags tags, boolean hasData, Optional<String> systemIdentifier, boolean running,
                       Optional<PgProbe> pg, Optional<RunningJob> job, boolean storeReachable, Duration leaseRemaining,
                       Optional<Leaderless> leaderless, Duration receiverDownFor, Instant now,
                       Optional<LocalRequests.Kind> request) {
         this(name, tags, hasData, systemIdentifier, running, pg, job, storeReachable, leaseRemaining, leaderless,
-                receiverDownFor, now, request, Optional.empty());
+                receiverDownFor, now, request, Optional.empty(), FailsafeInput.NONE);
     }
 
     /**
@@ -69,7 +72,13 @@ public record LocalState(
     /** The same state, with etcd found unreachable later in the cycle (no second probe of PostgreSQL). */
     public LocalState withStoreUnreachable() {
         return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, false, leaseRemaining, leaderless,
-                receiverDownFor, now, request, fenceRefusal);
+                receiverDownFor, now, request, fenceRefusal, failsafe);
+    }
+
+    /** The same state with the failsafe input gathered this cycle. */
+    public LocalState withFailsafe(FailsafeInput failsafe) {
+        return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, storeReachable, leaseRemaining, leaderless,
+                receiverDownFor, now, request, fenceRefusal, failsafe);
     }
 
     public boolean isPrimary() {

@@ -3,12 +3,14 @@ package io.regent.agent.wiring;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.micronaut.context.annotation.Factory;
+import io.regent.agent.api.HttpFailsafeProbe;
 import io.regent.agent.api.RestServer;
 import io.regent.agent.fence.DeviceWatchdog;
 import io.regent.agent.fence.Fences;
 import io.regent.agent.fence.LeaderFence;
 import io.regent.agent.fence.ProcessFence;
 import io.regent.agent.ha.DecisionExecutor;
+import io.regent.agent.ha.FailsafeCalls;
 import io.regent.agent.ha.HaLoop;
 import io.regent.agent.ha.JobRunner;
 import io.regent.agent.ha.LocalRequests;
@@ -120,10 +122,16 @@ public class AgentFactory {
     }
 
     @Singleton
+    FailsafeCalls failsafeCalls(MonotonicClock clock) {
+        return new FailsafeCalls(clock);
+    }
+
+    @Singleton
     HaLoop loop(NodeConfig node, ClusterStore store, PostgresControl postgres, LocalProbe probe, JobRunner jobs,
                 DecisionExecutor executor, StatusBoard board, LoopSignal signal, LocalRequests requests, MonotonicClock clock,
-                LeaderFence fence) {
-        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, requests, clock, fence);
+                LeaderFence fence, FailsafeCalls failsafeCalls) {
+        return new HaLoop(node, store, postgres, probe, jobs, executor, board, signal, requests, clock, fence,
+                new HttpFailsafeProbe(restApiAuthentication(node, System.getenv())), failsafeCalls);
     }
 
     /** The fence process (section {@code fence}) and the watchdog device (section {@code watchdog}), as configured. */
@@ -142,9 +150,9 @@ public class AgentFactory {
 
     @Singleton
     RestServer rest(NodeConfig node, StatusBoard board, MonotonicClock clock, PrometheusMeterRegistry metrics, ClusterStore store,
-                    LocalRequests requests) {
+                    LocalRequests requests, FailsafeCalls failsafeCalls) {
         return new RestServer(node.restapi().listen(), board, clock, node.tags(), restApiAuthentication(node, System.getenv()),
-                metrics, store, EtcdStores.adminSharing(store), requests);
+                metrics, store, EtcdStores.adminSharing(store), requests, failsafeCalls);
     }
 
     /**

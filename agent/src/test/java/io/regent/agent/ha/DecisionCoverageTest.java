@@ -19,6 +19,7 @@ import io.regent.agent.ha.Decision.Rewind;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.KeepLeadingInFailsafe;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.StepDown;
@@ -148,6 +149,9 @@ class DecisionCoverageTest {
             Map.entry(KeepLeading.class, new Example(new KeepLeading("leading"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).lsn("0/3000060"),
                     List.of("store.renewLeader " + ME, "store.publishStatus 0/3000060"))),
+            Map.entry(KeepLeadingInFailsafe.class, new Example(new KeepLeadingInFailsafe("every member confirmed"),
+                    Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(5)),
+                    List.of())),
             Map.entry(Follow.class, new Example(new Follow(NODE1, "following the new leader"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME).streamingFrom(upstreamOf("node3")),
                     List.of("pg.follow node1.db:5432"))),

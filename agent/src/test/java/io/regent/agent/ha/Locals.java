@@ -202,7 +202,7 @@ final class Locals {
                     l.elapsed(), l.sinceStartup(), formerLeaderLocation));
             return new LocalState(name, new Tags(priority, location, nofailover, false), hasData,
                     Optional.ofNullable(hasData ? systemIdentifier : null), running, pg, job, storeReachable,
-                    leaseRemaining, tracked, receiverDownFor, now, request, fenceRefusal);
+                    leaseRemaining, tracked, receiverDownFor, now, request, fenceRefusal, FailsafeInput.NONE);
         }
     }
 }

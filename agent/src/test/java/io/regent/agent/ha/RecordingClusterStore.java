@@ -147,6 +147,12 @@ final class RecordingClusterStore implements ClusterStore {
     }
 
     @Override
+    public boolean writeFailsafe(java.util.Optional<java.util.Map<String, String>> members) {
+        return record("writeFailsafe", "store.writeFailsafe " + members.map(m -> String.join(",", new java.util.TreeSet<>(m.keySet())))
+                .orElse("delete"));
+    }
+
+    @Override
     public void clearFailover() {
         record("clearFailover", "store.clearFailover");
     }

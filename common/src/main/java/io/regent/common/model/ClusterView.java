@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param failover   an operator's switchover or failover request, if one is pending
  * @param paused     maintenance mode ({@code "pause": true} in {@code config}): agents publish their state
  *                   but take no automatic action
+ * @param failsafe   the {@code failsafe} key: member name → REST API URL, the members a leader must reach to
+ *                   stay primary while etcd is unreachable ({@code failsafe_mode}); absent when never written
  */
 public record ClusterView(
         long revision,
@@ -33,12 +35,29 @@ public record ClusterView(
         List<KeyProblem> problems,
         Optional<FailoverRequest> failover,
         boolean paused,
-        Optional<SyncState> sync) {
+        Optional<SyncState> sync,
+        Optional<Map<String, String>> failsafe) {
 
     public ClusterView {
+        failsafe = failsafe.map(Map::copyOf);
         members = Map.copyOf(members);
         history = List.copyOf(history);
         problems = List.copyOf(problems);
+    }
+
+    /** A view without a {@code failsafe} key. */
+    public ClusterView(long revision, Optional<String> initialize, Optional<LeaderLock> leader, Map<String, Member> members,
+                       Optional<HaConfig> config, Optional<Lsn> optime, Optional<String> leaderLocation,
+                       List<HistoryEntry> history, List<KeyProblem> problems, Optional<FailoverRequest> failover,
+                       boolean paused, Optional<SyncState> sync) {
+        this(revision, initialize, leader, members, config, optime, leaderLocation, history, problems, failover, paused, sync,
+                Optional.empty());
+    }
+
+    /** The same view with the given {@code failsafe} key. */
+    public ClusterView withFailsafe(Optional<Map<String, String>> failsafe) {
+        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems,
+                failover, paused, sync, failsafe);
     }
 
     public static ClusterView empty(long revision) {

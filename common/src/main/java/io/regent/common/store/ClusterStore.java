@@ -7,6 +7,8 @@ import io.regent.common.model.HistoryEntry;
 import io.regent.common.model.LeaderLock;
 import io.regent.common.model.Lsn;
 import io.regent.common.model.Member;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -73,6 +75,12 @@ public interface ClusterStore extends ClusterReader {
      * writes never interleave; {@code false} when another write came first.
      */
     boolean writeSync(SyncState sync, long expectedModRevision);
+
+    /**
+     * Writes {@code failsafe} (member name → REST API URL), or deletes it when empty, only while this member
+     * holds the leader key; {@code false} when it does not.
+     */
+    boolean writeFailsafe(Optional<Map<String, String>> members);
 
     /** Deletes {@code failover}: the request was carried out, or cannot be. */
     void clearFailover();

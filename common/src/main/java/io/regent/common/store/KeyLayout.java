@@ -39,6 +39,11 @@ public final class KeyLayout {
         return prefix + "sync";
     }
 
+    /** Patroni's {@code failsafe}: the members a leader must reach over the REST API to stay primary without etcd. */
+    public String failsafe() {
+        return prefix + "failsafe";
+    }
+
     public String history() {
         return prefix + "history";
     }

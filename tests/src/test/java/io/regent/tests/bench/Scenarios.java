@@ -26,6 +26,9 @@ final class Scenarios {
         add(new PrimaryPartitionScenario());
         add(new StandbyPartitionScenario());
         add(new ReinitScenario());
+        add(new EtcdOutageScenario(EtcdOutageScenario.Kind.MEMBER_LOSS));
+        add(new EtcdOutageScenario(EtcdOutageScenario.Kind.QUORUM_LOSS));
+        add(new EtcdOutageScenario(EtcdOutageScenario.Kind.QUORUM_LOSS_FAILSAFE));
         add(new HostLossScenario("scaling-4", 4));
         add(new HostLossScenario("scaling-6", 6));
         add(new FootprintScenario("footprint-3", 3, Optional.of(HaSettings.productDefaults())));
@@ -37,7 +40,8 @@ final class Scenarios {
     private static final Map<String, List<String>> GROUPS = Map.of(
             "scaling", List.of("host-loss", "scaling-4", "scaling-6"),
             "footprint", List.of("footprint-3", "footprint-7", "footprint-3-fast"),
-            "partition", List.of("partition-primary", "partition-standby"));
+            "partition", List.of("partition-primary", "partition-standby"),
+            "etcd", List.of("etcd-member-loss", "etcd-quorum-loss", "etcd-quorum-loss-failsafe"));
 
     /**
      * --quick: every scenario but scaling-4 (the scaling series keeps its ends, 2 and 6 standbys),

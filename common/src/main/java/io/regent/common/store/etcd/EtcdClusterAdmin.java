@@ -115,7 +115,7 @@ final class EtcdClusterAdmin implements ClusterAdmin {
     }
 
     private Optional<Versioned> read(String key) {
-        GetResponse response = await("read " + key, kv().get(bytes(key), GetOption.DEFAULT));
+        GetResponse response = EtcdCalls.awaitRetrying("read " + key, () -> kv().get(bytes(key), GetOption.DEFAULT), requestTimeout);
         if (response.getKvs().isEmpty()) {
             return Optional.empty();
         }

@@ -33,6 +33,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
@@ -88,8 +89,8 @@ final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public ClusterView load() {
-        GetResponse response = await("read " + keys.prefix(),
-                client.getKVClient().get(bytes(keys.prefix()), GetOption.builder().isPrefix(true).build()));
+        GetResponse response = awaitRetrying("read " + keys.prefix(),
+                () -> client.getKVClient().get(bytes(keys.prefix()), GetOption.builder().isPrefix(true).build()));
         List<StoredKey> stored = response.getKvs().stream()
                 .map(kv -> new StoredKey(string(kv.getKey()), string(kv.getValue()), kv.getModRevision(), kv.getLease()))
                 .toList();
@@ -101,7 +102,7 @@ final class EtcdClusterStore implements ClusterStore {
         long sentAt = clock.nanos();
         if (leaseId != NO_LEASE) {
             try {
-                LeaseKeepAliveResponse response = await("keep lease alive", client.getLeaseClient().keepAliveOnce(leaseId));
+                LeaseKeepAliveResponse response = awaitRetrying("keep lease alive", () -> client.getLeaseClient().keepAliveOnce(leaseId));
                 if (response.getTTL() > 0) {
                     return new LeaseStatus(leaseId, sentAt + TimeUnit.SECONDS.toNanos(response.getTTL()), false);
                 }
@@ -114,7 +115,7 @@ final class EtcdClusterStore implements ClusterStore {
                     memberName, Long.toHexString(leaseId));
         }
         sentAt = clock.nanos();
-        long granted = await("grant lease", client.getLeaseClient().grant(ttl.toSeconds())).getID();
+        long granted = awaitRetrying("grant lease", () -> client.getLeaseClient().grant(ttl.toSeconds())).getID();
         boolean regranted = leaseId != NO_LEASE;
         leaseId = granted;
         return new LeaseStatus(leaseId, sentAt + ttl.toNanos(), regranted);
@@ -136,7 +137,7 @@ final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public void completeInitialize(String systemIdentifier) {
-        await("write initialize", client.getKVClient().put(bytes(keys.initialize()), bytes(systemIdentifier)));
+        awaitRetrying("write initialize", () -> client.getKVClient().put(bytes(keys.initialize()), bytes(systemIdentifier)));
     }
 
     @Override
@@ -155,7 +156,7 @@ final class EtcdClusterStore implements ClusterStore {
         }
         // a leader key without a lease was written by hand and would never expire: replace it, but only
         // the very value read here (compare-and-swap on its revision)
-        GetResponse current = await("read the leader key", client.getKVClient().get(bytes(keys.leader())));
+        GetResponse current = awaitRetrying("read the leader key", () -> client.getKVClient().get(bytes(keys.leader())));
         if (current.getKvs().isEmpty() || current.getKvs().get(0).getLease() != NO_LEASE) {
             return false;
         }
@@ -196,13 +197,15 @@ final class EtcdClusterStore implements ClusterStore {
         if (!member.name().equals(memberName)) {
             throw new IllegalArgumentException("this store acts for " + memberName + ", not for " + member.name());
         }
-        await("publish member", client.getKVClient().put(bytes(keys.member(memberName)), bytes(JsonCodec.encodeMember(member)),
-                PutOption.builder().withLeaseId(requireLease()).build()));
+        PutOption withLease = PutOption.builder().withLeaseId(requireLease()).build();
+        awaitRetrying("publish member", () -> client.getKVClient().put(bytes(keys.member(memberName)),
+                bytes(JsonCodec.encodeMember(member)), withLease));
     }
 
     @Override
     public void publishStatus(Lsn optime, String location) {
-        await("publish status", client.getKVClient().put(bytes(keys.status()), bytes(JsonCodec.encodeStatus(optime, location))));
+        awaitRetrying("publish status", () -> client.getKVClient().put(bytes(keys.status()),
+                bytes(JsonCodec.encodeStatus(optime, location))));
     }
 
     @Override
@@ -275,6 +278,15 @@ final class EtcdClusterStore implements ClusterStore {
                 .If(isMine(), unchanged)
                 .Then(Op.put(bytes(keys.sync()), bytes(JsonCodec.encodeSync(sync)), PutOption.DEFAULT))
                 .commit());
+        return response.isSucceeded();
+    }
+
+    @Override
+    public boolean writeFailsafe(Optional<Map<String, String>> members) {
+        Op op = members.isPresent()
+                ? Op.put(bytes(keys.failsafe()), bytes(JsonCodec.encodeFailsafe(members.get())), PutOption.DEFAULT)
+                : Op.delete(bytes(keys.failsafe()), DeleteOption.DEFAULT);
+        TxnResponse response = await("write the failsafe key", client.getKVClient().txn().If(isMine()).Then(op).commit());
         return response.isSucceeded();
     }
 
@@ -352,6 +364,11 @@ final class EtcdClusterStore implements ClusterStore {
 
     private <T> T await(String what, CompletableFuture<T> future) {
         return EtcdCalls.await(what, future, requestTimeout);
+    }
+
+    /** For idempotent calls only: see {@link EtcdCalls#awaitRetrying}. */
+    private <T> T awaitRetrying(String what, java.util.function.Supplier<CompletableFuture<T>> call) {
+        return EtcdCalls.awaitRetrying(what, call, requestTimeout);
     }
 
     private static ByteSequence bytes(String text) {

@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -129,6 +130,26 @@ public final class JsonCodec {
         }
         Optional<Instant> scheduledAt = Optional.ofNullable(text(node, "scheduled_at", false)).map(JsonCodec::timestamp);
         return new FailoverRequest(leader, candidate, scheduledAt);
+    }
+
+    /** Patroni's {@code failsafe} value: {@code {"name": "api_url", ...}}. */
+    public static String encodeFailsafe(Map<String, String> members) {
+        ObjectNode node = JSON.createObjectNode();
+        new java.util.TreeMap<>(members).forEach(node::put);
+        return write(node);
+    }
+
+    /** Reads {@code {"name": "api_url", ...}}: every value a non-empty URL string. */
+    public static Map<String, String> decodeFailsafe(String json) {
+        JsonNode node = readObject(json);
+        Map<String, String> members = new java.util.TreeMap<>();
+        node.fields().forEachRemaining(entry -> {
+            if (!entry.getValue().isTextual() || entry.getValue().asText().isBlank()) {
+                throw new IllegalArgumentException("failsafe: the value of " + entry.getKey() + " must be its REST API URL");
+            }
+            members.put(entry.getKey(), entry.getValue().asText().trim());
+        });
+        return members;
     }
 
     public static String encodeSync(SyncState sync) {

@@ -40,6 +40,7 @@ final class ViewDecoder {
         Optional<FailoverRequest> failover = Optional.empty();
         boolean paused = false;
         Optional<SyncState> sync = Optional.empty();
+        Optional<Map<String, String>> failsafe = Optional.empty();
         for (StoredKey kv : stored) {
             String key = kv.key();
             try {
@@ -64,6 +65,8 @@ final class ViewDecoder {
                     failover = Optional.of(JsonCodec.decodeFailover(kv.value()));
                 } else if (key.equals(keys.sync())) {
                     sync = Optional.of(JsonCodec.decodeSync(kv.value(), kv.modRevision()));
+                } else if (key.equals(keys.failsafe())) {
+                    failsafe = Optional.of(JsonCodec.decodeFailsafe(kv.value()));
                 } else if (key.equals(keys.history())) {
                     history = JsonCodec.decodeHistory(kv.value());
                 } else if (key.equals(keys.status())) {
@@ -84,6 +87,7 @@ final class ViewDecoder {
                 }
             }
         }
-        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems, failover, paused, sync);
+        return new ClusterView(revision, initialize, leader, members, config, optime, leaderLocation, history, problems, failover, paused, sync,
+                failsafe);
     }
 }

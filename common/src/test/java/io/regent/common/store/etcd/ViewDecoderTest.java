@@ -114,6 +114,29 @@ class ViewDecoderTest {
     }
 
     @Test
+    void theFailsafeKeyIsReadAsMemberNamesAndTheirRestApis() {
+        List<StoredKey> rows = new ArrayList<>(healthyCluster());
+        rows.add(key(KEYS.failsafe(), "{\"node1\": \"http://127.0.0.1:8008/patroni\", \"node2\": \"http://127.0.0.1:8009/patroni\"}", 9, 0));
+
+        ClusterView view = decoder.decode(REVISION, rows);
+
+        assertThat(view.failsafe()).contains(java.util.Map.of("node1", "http://127.0.0.1:8008/patroni",
+                "node2", "http://127.0.0.1:8009/patroni"));
+        assertThat(decoder.decode(REVISION, healthyCluster()).failsafe()).isEmpty();
+    }
+
+    @Test
+    void aFailsafeKeyThatIsNotAMapOfUrlsIsAProblemNotAView() {
+        List<StoredKey> rows = new ArrayList<>(healthyCluster());
+        rows.add(key(KEYS.failsafe(), "{\"node1\": 42}", 9, 0));
+
+        ClusterView view = decoder.decode(REVISION, rows);
+
+        assertThat(view.failsafe()).isEmpty();
+        assertThat(view.problems()).extracting(KeyProblem::key).containsExactly(KEYS.failsafe());
+    }
+
+    @Test
     void aClusterBeingBootstrappedHasAnEmptyInitializeValue() {
         ClusterView view = decoder.decode(REVISION, List.of(key(KEYS.initialize(), "", 2, 0)));
 
