@@ -52,7 +52,9 @@ class BootstrapIT {
         assertThat(primary.queryValue("SHOW data_checksums")).isEqualTo("on");
         for (AgentProcess standby : standbys) {
             assertThat(standby.queryValue("SELECT pg_is_in_recovery()")).isEqualTo("t");
-            assertThat(standby.httpStatus("/replica")).isEqualTo(200);
+            // the agent reports what its last HA cycle saw: streaming may have begun after it
+            Failover.await(standby.name() + " answering 200 on /replica", Duration.ofSeconds(10),
+                    () -> standby.httpStatus("/replica") == 200);
             assertThat(standby.httpStatus("/primary")).isEqualTo(503);
             assertThat(standby.status().orElseThrow().path("upstream").asText()).isEqualTo(primary.name());
         }
