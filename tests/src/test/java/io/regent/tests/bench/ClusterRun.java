@@ -29,7 +29,8 @@ final class ClusterRun {
         return with(context, context.newIsolatableCluster(nodes), body);
     }
 
-    private static RunFigures with(BenchContext context, RegentCluster cluster, Body body) throws Exception {
+    /** On a cluster the scenario started itself (its own etcd, say): kept on failure, removed after success. */
+    static RunFigures with(BenchContext context, RegentCluster cluster, Body body) throws Exception {
         boolean completed = false;
         try {
             RunFigures figures = body.run(cluster);

@@ -77,22 +77,7 @@ final class EtcdOutageScenario implements BenchScenario {
             RegentCluster cluster = RegentCluster.builder(etcd).nodes(3).ttl(context.settings().ttl())
                     .loopWait(context.settings().loopWait()).retryTimeout(context.settings().retryTimeout())
                     .maximumLagOnFailover(context.settings().maximumLagOnFailover()).start();
-            boolean completed = false;
-            try {
-                RunFigures figures = runOn(context, etcd, cluster);
-                completed = true;
-                return figures;
-            } finally {
-                if (!completed) {
-                    cluster.keepDataOnClose();
-                }
-                cluster.close();
-                if (completed && !context.keepLogs()) {
-                    Measurements.deleteQuietly(cluster.workDir());
-                } else if (cluster.workDir() != null) {
-                    context.progress("    cluster directory kept: %s", cluster.workDir());
-                }
-            }
+            return ClusterRun.with(context, cluster, started -> runOn(context, etcd, started));
         } finally {
             etcd.close();
         }
