@@ -33,6 +33,11 @@ record SyncClaim(Set<String> standbys, int quorum) {
         return new SyncClaim(sync.standbys(), sync.quorum() > 0 ? sync.quorum() : sync.standbys().size());
     }
 
+    /** What {@code leader}'s own {@code sync} key promises; a key another leader wrote promises it nothing. */
+    static SyncClaim promisedBy(String leader, io.regent.common.model.ClusterView view) {
+        return view.sync().filter(state -> state.leader().equals(leader)).map(SyncClaim::of).orElse(NONE);
+    }
+
     boolean isEmpty() {
         return standbys.isEmpty();
     }

@@ -57,7 +57,7 @@ final class SyncPlanner {
         Optional<SyncState> key = view.sync();
         long revision = key.map(SyncState::modRevision).orElse(0L);
         boolean mine = key.filter(state -> state.leader().equals(leader)).isPresent();
-        SyncClaim promised = key.filter(state -> state.leader().equals(leader)).map(SyncClaim::of).orElse(SyncClaim.NONE);
+        SyncClaim promised = SyncClaim.promisedBy(leader, view);
         if (!mode.isSynchronous()) {
             Optional<SyncState> clear = key.filter(state -> !state.standbys().isEmpty() || !state.leader().equals(leader))
                     .map(state -> SyncState.of(leader, Set.of(), 0));

@@ -89,7 +89,7 @@ final class SynchronousStandbys {
         if (!mode.isSynchronous()) {
             return;
         }
-        SyncClaim promised = view.sync().filter(state -> state.leader().equals(name)).map(SyncClaim::of).orElse(SyncClaim.NONE);
+        SyncClaim promised = SyncClaim.promisedBy(name, view);
         postgres.setSynchronousStandbyNames(promised.isEmpty() ? "*" : promised.standbyNames(mode));
         pending = Optional.empty();
     }
