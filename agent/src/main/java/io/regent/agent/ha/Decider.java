@@ -7,6 +7,8 @@ import io.regent.agent.ha.Decision.Demote;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.KeepLeadingInFailsafe;
+import io.regent.agent.ha.Decision.KeepLeadingOnLease;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.Reinitialize;
 import io.regent.agent.ha.Decision.Reload;
@@ -166,8 +168,20 @@ public final class Decider {
         boolean leading = lastView.leader().map(l -> l.isHeldBy(local.name())).orElse(false);
         // a leader whose PostgreSQL does not answer may come back writable from crash recovery
         boolean mayBeWritable = local.isPrimary() || (leading && local.running() && local.pg().isEmpty());
-        if (mayBeWritable && leading && local.isPrimary() && config.failsafeMode()) {
-            return FailsafeRules.leaderWithoutStore(lastView, local, config);
+        if (mayBeWritable && leading && local.isPrimary()) {
+            Optional<Decision> failsafe = config.failsafeMode()
+                    ? Optional.of(FailsafeRules.leaderWithoutStore(lastView, local, config)) : Optional.empty();
+            if (failsafe.filter(KeepLeadingInFailsafe.class::isInstance).isPresent()) {
+                return failsafe.get();
+            }
+            if (LeaseHold.allowsAnotherAttempt(local.leaseRemaining(), config)) {
+                return new KeepLeadingOnLease("etcd is unreachable, but the leader lease is valid for "
+                        + local.leaseRemaining().toMillis() + " ms more: enough to try again and still stop in time; staying"
+                        + " primary");
+            }
+            if (failsafe.isPresent()) {
+                return failsafe.get();
+            }
         }
         if (mayBeWritable) {
             return new Demote(Optional.empty(), "etcd is unreachable, so the leader lease cannot be renewed (valid for "

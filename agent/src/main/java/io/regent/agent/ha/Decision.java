@@ -53,6 +53,15 @@ public sealed interface Decision {
     record KeepLeadingInFailsafe(String reason) implements Decision {
     }
 
+    /**
+     * etcd is unreachable, but the lease this leader last renewed outlasts one more attempt and an immediate
+     * stop after it: stay primary, touching neither etcd nor PostgreSQL, and try etcd again at once. An etcd
+     * member electing a new raft leader stalls calls for a second or two; this is what keeps that from
+     * demoting the leader.
+     */
+    record KeepLeadingOnLease(String reason) implements Decision {
+    }
+
     /** Point the running standby at a new leader: rewrite primary_conninfo and reload, no restart. */
     record Follow(LeaderTarget leader, String reason) implements Decision {
     }

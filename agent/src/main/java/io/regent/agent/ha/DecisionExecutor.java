@@ -9,6 +9,7 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.KeepLeadingInFailsafe;
+import io.regent.agent.ha.Decision.KeepLeadingOnLease;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.Reinitialize;
 import io.regent.agent.ha.Decision.Reload;
@@ -100,7 +101,7 @@ public final class DecisionExecutor {
             restoreConfig(view, config);
             keepSlots(true, view, config, true);
             synchronous.keep(view, local, config);
-        } else if (decision instanceof KeepLeadingInFailsafe) {
+        } else if (decision instanceof KeepLeadingInFailsafe || decision instanceof KeepLeadingOnLease) {
             return;
         } else if (decision instanceof Follow follow) {
             postgres.follow(follow.leader().upstream());

@@ -73,6 +73,8 @@ public final class HaLoop implements AutoCloseable {
     private String lastReason = "";
     private long lastReasonLoggedNanos;
     private boolean storeWasReachable = true;
+    /** Kept leading on its lease without etcd: the next attempt starts after a short pause, not loop_wait. */
+    private boolean retrySoon;
     private Member lastPublished;
     private long lastPublishedNanos;
     private AutoCloseable watch;
@@ -116,7 +118,7 @@ public final class HaLoop implements AutoCloseable {
                         took.toMillis(), config.loopWait() + config.retryTimeout());
             }
             if (running) {
-                signal.await(config.loopWaitDuration());
+                signal.await(retrySoon ? LeaseHold.RETRY_PAUSE : config.loopWaitDuration());
             }
         }
     }
@@ -144,7 +146,7 @@ public final class HaLoop implements AutoCloseable {
             local = local.withStoreUnreachable();
         }
         long failsafeSentAt = clock.nanos();
-        local = local.withFailsafe(gatherFailsafe(view, local, config));
+        local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(leaseRemaining());
         Decision decision = Decider.decide(view, local, config);
         failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
                 ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
@@ -163,7 +165,7 @@ public final class HaLoop implements AutoCloseable {
             storeWasReachable = false;
             local = local.withStoreUnreachable();
             failsafeSentAt = clock.nanos();
-            local = local.withFailsafe(gatherFailsafe(view, local, config));
+            local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(leaseRemaining());
             decision = Decider.decide(view, local, config);
             failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
                     ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
@@ -184,6 +186,7 @@ public final class HaLoop implements AutoCloseable {
         // fence for it without waiting loop_wait
         boolean keyReattached = executed && local.storeReachable() && decision instanceof Decision.KeepLeading
                 && fenceOrder instanceof FenceOrder.Hold;
+        retrySoon = decision instanceof Decision.KeepLeadingOnLease;
         if (decision instanceof Decision.AcquireAndPromote || decision instanceof Decision.StepDown || keyReattached) {
             // the role just changed: look again now, so /primary and the member key say so without waiting loop_wait
             signal.wake();
@@ -451,7 +454,9 @@ public final class HaLoop implements AutoCloseable {
     private NodeStatus status(ClusterView view, LocalState local, Decision decision) {
         Optional<PgProbe> pg = local.pg();
         boolean failsafe = decision instanceof Decision.KeepLeadingInFailsafe;
-        boolean leader = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false) && (local.storeReachable() || failsafe);
+        boolean onLease = decision instanceof Decision.KeepLeadingOnLease;
+        boolean leader = view.leader().map(l -> l.isHeldBy(node.name())).orElse(false)
+                && (local.storeReachable() || failsafe || onLease);
         return new NodeStatus(node.scope(), node.name(), role(local), state(local),
                 pg.map(PgProbe::timeline).orElse(null),
                 pg.map(p -> p.position().value()).orElse(null),

@@ -75,6 +75,12 @@ public record LocalState(
                 receiverDownFor, now, request, fenceRefusal, failsafe);
     }
 
+    /** The same state with the lease's remaining time read again: the cycle's calls since have used some of it. */
+    public LocalState withLeaseRemaining(Duration remaining) {
+        return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, storeReachable, remaining, leaderless,
+                receiverDownFor, now, request, fenceRefusal, failsafe);
+    }
+
     /** The same state with the failsafe input gathered this cycle. */
     public LocalState withFailsafe(FailsafeInput failsafe) {
         return new LocalState(name, tags, hasData, systemIdentifier, running, pg, job, storeReachable, leaseRemaining, leaderless,

@@ -14,6 +14,7 @@ import io.regent.agent.ha.Decision.DropRequest;
 import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
+import io.regent.agent.ha.Decision.KeepLeadingOnLease;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.Reinitialize;
 import io.regent.agent.ha.Decision.Reload;
@@ -96,6 +97,23 @@ class DeciderScenariosTest {
                         Locals.runningPrimary("node2").storeUnreachable(ofMillis(7_500)),
                         Demote.class, "etcd is unreachable, so the leader lease cannot be renewed (valid for 7500 ms more)")
                         .where(d -> assertThat(d.newUpstream()).isEmpty()),
+                // Views.CONFIG: retry_timeout 10 s, so another attempt and a stop need 10 s + 0.2 s + 2 s of lease
+                scenario("a leader that loses etcd with its lease outlasting another attempt and a stop stays primary",
+                        Views.initializedWithLeader("node2"),
+                        Locals.runningPrimary("node2").storeUnreachable(ofMillis(12_300)),
+                        KeepLeadingOnLease.class, "the leader lease is valid for 12300 ms more: enough to try again"),
+                scenario("a leader that loses etcd with just the next attempt and a stop left of its lease demotes",
+                        Views.initializedWithLeader("node2"),
+                        Locals.runningPrimary("node2").storeUnreachable(ofMillis(12_200)),
+                        Demote.class, "demoting before it expires"),
+                scenario("a leader whose PostgreSQL does not answer demotes without etcd, however long its lease",
+                        Views.initializedWithLeader("node2"),
+                        Locals.notAcceptingConnections("node2").storeUnreachable(ofSeconds(25)),
+                        Demote.class, "demoting before it expires"),
+                scenario("a primary that does not hold the leader key demotes without etcd, however long its lease",
+                        Views.initializedWithLeader("node1"),
+                        Locals.runningPrimary("node2").storeUnreachable(ofSeconds(25)),
+                        Demote.class, "etcd is unreachable"),
                 scenario("a leader whose PostgreSQL is still starting also demotes when etcd is unreachable",
                         Views.initializedWithLeader("node2"),
                         Locals.notAcceptingConnections("node2").storeUnreachable(ofSeconds(3)),

@@ -20,6 +20,7 @@ import io.regent.agent.ha.Decision.Follow;
 import io.regent.agent.ha.Decision.KeepFollowing;
 import io.regent.agent.ha.Decision.KeepLeading;
 import io.regent.agent.ha.Decision.KeepLeadingInFailsafe;
+import io.regent.agent.ha.Decision.KeepLeadingOnLease;
 import io.regent.agent.ha.Decision.LeaderTarget;
 import io.regent.agent.ha.Decision.StartPostgres;
 import io.regent.agent.ha.Decision.StepDown;
@@ -151,6 +152,9 @@ class DecisionCoverageTest {
                     List.of("store.renewLeader " + ME, "store.publishStatus 0/3000060"))),
             Map.entry(KeepLeadingInFailsafe.class, new Example(new KeepLeadingInFailsafe("every member confirmed"),
                     Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(5)),
+                    List.of())),
+            Map.entry(KeepLeadingOnLease.class, new Example(new KeepLeadingOnLease("the lease outlasts another attempt"),
+                    Views.initializedWithLeader(ME), Locals.runningPrimary(ME).storeUnreachable(Duration.ofSeconds(25)),
                     List.of())),
             Map.entry(Follow.class, new Example(new Follow(NODE1, "following the new leader"),
                     Views.initializedWithLeader("node1"), Locals.runningStandby(ME).streamingFrom(upstreamOf("node3")),

@@ -97,6 +97,16 @@ class FailsafeRulesTest {
         }
 
         @Test
+        void staysOnItsLeaseWhenAMemberDidNotAcceptButTheLeaseOutlastsAnotherAttempt() {
+            LocalState longLease = Locals.runningPrimary("node1").storeUnreachable(Duration.ofSeconds(20)).build()
+                    .withFailsafe(FailsafeInput.NONE.withConfirmation(accepted("node2")));
+
+            Decision decision = Decider.decide(lastViewOfLeader(Optional.of(KEY)), longLease, FAILSAFE);
+
+            assertThat(decision).isInstanceOf(Decision.KeepLeadingOnLease.class);
+        }
+
+        @Test
         void demotesAsAlwaysWhenFailsafeModeIsOff() {
             Decision decision = Decider.decide(lastViewOfLeader(Optional.of(KEY)), leaderWithoutEtcd(accepted("node2", "node3")),
                     NO_FAILSAFE);
