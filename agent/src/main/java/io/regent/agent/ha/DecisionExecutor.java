@@ -272,8 +272,12 @@ public final class DecisionExecutor {
                 recordPromotion("timeline " + pg.timeline() + " was not recorded in the history");
             }
             if (!pg.position().equals(lastPublishedOptime)) {
-                store.publishStatus(pg.position(), local.tags().location());
-                lastPublishedOptime = pg.position();
+                if (store.publishStatus(pg.position(), local.tags().location())) {
+                    lastPublishedOptime = pg.position();
+                } else {
+                    LOG.warn("the leader key no longer names {}: its position {} was not written to status", name,
+                            pg.position());
+                }
             }
         });
     }
@@ -351,7 +355,9 @@ public final class DecisionExecutor {
         postgres.stop();
         Optional<Lsn> end = postgres.cleanShutdownCheckpoint();
         if (end.isPresent()) {
-            store.publishStatus(end.get(), local.tags().location());
+            if (!store.publishStatus(end.get(), local.tags().location())) {
+                LOG.warn("the leader key no longer names {}: the shutdown checkpoint was not written to status", name);
+            }
             LOG.info("stopped for the switchover; the last WAL record is the shutdown checkpoint at {}", end.get());
         } else {
             LOG.warn("PostgreSQL did not shut down cleanly for the switchover; {} may lack the last WAL", candidate.name());

@@ -567,6 +567,21 @@ class DecisionCoverageTest {
                         "store.renewLeader " + ME, "store.publishStatus 0/3000100");
             }
         }
+
+        @Test
+        void aPositionRefusedBecauseTheKeyNamesAnotherIsNotTakenAsPublished() {
+            try (Rig rig = new Rig()) {
+                Views.ViewBuilder view = Views.initializedWithLeader(ME);
+                rig.store.refuse("publishStatus");
+
+                rig.execute(new KeepLeading("leading"), view, Locals.runningPrimary(ME).lsn("0/3000060"));
+                rig.execute(new KeepLeading("leading"), view, Locals.runningPrimary(ME).lsn("0/3000060"));
+
+                assertThat(rig.log.calls()).containsExactly(
+                        "store.renewLeader " + ME, "store.publishStatus 0/3000060",
+                        "store.renewLeader " + ME, "store.publishStatus 0/3000060");
+            }
+        }
     }
 
     @Nested

@@ -98,8 +98,8 @@ final class RecordingClusterStore implements ClusterStore {
     }
 
     @Override
-    public void publishStatus(Lsn optime, String location) {
-        record("publishStatus", "store.publishStatus " + optime);
+    public boolean publishStatus(Lsn optime, String location) {
+        return record("publishStatus", "store.publishStatus " + optime);
     }
 
     /**

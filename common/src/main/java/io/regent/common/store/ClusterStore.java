@@ -50,8 +50,14 @@ public interface ClusterStore extends ClusterReader {
     /** Writes {@code members/<name>} under this member's lease. */
     void publishMember(Member member);
 
-    /** Writes the leader's last WAL position and its location tag to {@code status}. */
-    void publishStatus(Lsn optime, String location);
+    /**
+     * Writes the leader's last WAL position and its location tag to {@code status}, only while the leader key
+     * names this member: an agent resuming from a pause after another leader took over must not put its stale
+     * position over the new leader's.
+     *
+     * @return {@code false} when the key names another member (or none) and nothing was written
+     */
+    boolean publishStatus(Lsn optime, String location);
 
     /**
      * Appends one entry to {@code history} (read, append, compare-and-swap on the key's revision,

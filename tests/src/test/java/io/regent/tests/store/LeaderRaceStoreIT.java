@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.regent.common.model.ClusterView;
 import io.regent.common.model.LeaderLock;
+import io.regent.common.model.Lsn;
 import io.regent.common.store.ClusterStore;
 import io.regent.common.store.LeaseStatus;
 import io.regent.tests.fixture.EtcdServerExtension;
@@ -95,6 +96,23 @@ class LeaderRaceStoreIT {
 
             assertThat(other.acquireLeader()).as("the released key can be taken by another member").isTrue();
             assertThat(stores.etcdValue(stores.keys().leader())).isEqualTo("node2");
+        }
+    }
+
+    @Test
+    void onlyTheKeyHolderWritesItsPositionToStatus() {
+        try (Stores stores = new Stores(etcd)) {
+            ClusterStore former = stores.open("node1", TTL);
+            ClusterStore leader = stores.open("node2", TTL);
+            former.keepAlive();
+            leader.keepAlive();
+            assertThat(leader.acquireLeader()).isTrue();
+            assertThat(leader.publishStatus(Lsn.parse("0/5000000"), "")).as("the holder's write").isTrue();
+
+            // a former leader resuming from a pause, its position behind the new leader's
+            assertThat(former.publishStatus(Lsn.parse("0/4000000"), "")).as("a write by a member not holding the key")
+                    .isFalse();
+            assertThat(leader.load().optime()).contains(Lsn.parse("0/5000000"));
         }
     }
 }

@@ -203,9 +203,12 @@ final class EtcdClusterStore implements ClusterStore {
     }
 
     @Override
-    public void publishStatus(Lsn optime, String location) {
-        awaitRetrying("publish status", () -> client.getKVClient().put(bytes(keys.status()),
-                bytes(JsonCodec.encodeStatus(optime, location))));
+    public boolean publishStatus(Lsn optime, String location) {
+        ByteSequence status = bytes(JsonCodec.encodeStatus(optime, location));
+        return awaitRetrying("publish status", () -> client.getKVClient().txn()
+                .If(isMine())
+                .Then(Op.put(bytes(keys.status()), status, PutOption.DEFAULT))
+                .commit()).isSucceeded();
     }
 
     @Override
