@@ -93,7 +93,10 @@ public final class AgentRestClient {
     }
 
     private HttpClient.Builder builder() {
-        return HttpClient.newBuilder().connectTimeout(connectTimeout).followRedirects(HttpClient.Redirect.NEVER);
+        // HTTP/1.1, as curl and HAProxy speak to the agent: the JDK's default asks a plain-http server to upgrade
+        // to h2c on the first request, and Vert.x left a POST answered with an error during that upgrade hanging
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(connectTimeout)
+                .followRedirects(HttpClient.Redirect.NEVER);
     }
 
     private AgentResponse send(String apiUrl, String path, String method, HttpRequest.BodyPublisher body)
