@@ -3,6 +3,7 @@ package io.regent.agent.fence;
 import io.regent.common.config.HaConfig;
 import io.regent.common.config.WatchdogConfig;
 import io.regent.common.config.WatchdogMode;
+import io.regent.common.time.MonotonicClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,18 +41,22 @@ public final class DeviceWatchdog implements LeaderFence {
 
     private final WatchdogConfig config;
     private final Path sysfsClass;
+    private final MonotonicClock clock;
     private FileChannel open;
+    /** When the device's timer last started: opened, or kept alive. */
+    private long timerStartedNanos;
     private String writeFailure;
     private String lastLogged = "";
 
     /** @param sysfsClass where the kernel lists watchdog devices, {@code /sys/class/watchdog} */
-    public DeviceWatchdog(WatchdogConfig config, Path sysfsClass) {
+    public DeviceWatchdog(WatchdogConfig config, Path sysfsClass, MonotonicClock clock) {
         this.config = config;
         this.sysfsClass = sysfsClass;
+        this.clock = clock;
     }
 
     public static DeviceWatchdog of(WatchdogConfig config) {
-        return new DeviceWatchdog(config, Path.of("/sys/class/watchdog"));
+        return new DeviceWatchdog(config, Path.of("/sys/class/watchdog"), MonotonicClock.SYSTEM);
     }
 
     @Override
@@ -76,10 +83,26 @@ public final class DeviceWatchdog implements LeaderFence {
                         + leaseLeft + " s left, safety_margin " + config.safetyMargin() + " s)");
                 return;
             }
-            write(KEEPALIVE);
+            if (write(KEEPALIVE)) {
+                timerStartedNanos = clock.nanos();
+            }
         } else if (order instanceof FenceOrder.Disarm) {
             closeDevice();
         }
+    }
+
+    /** Open: its timeout from the last keepalive; a device whose timeout cannot be read may fire at any time. */
+    @Override
+    public Optional<Duration> resetsMachineIn() {
+        if (open == null) {
+            return Optional.empty();
+        }
+        OptionalInt timeout = timeoutSeconds();
+        if (timeout.isEmpty()) {
+            return Optional.of(Duration.ZERO);
+        }
+        long left = timerStartedNanos + TimeUnit.SECONDS.toNanos(timeout.getAsInt()) - clock.nanos();
+        return Optional.of(Duration.ofNanos(Math.max(0, left)));
     }
 
     @Override
@@ -98,6 +121,7 @@ public final class DeviceWatchdog implements LeaderFence {
         }
         try {
             open = FileChannel.open(config.device(), StandardOpenOption.WRITE);
+            timerStartedNanos = clock.nanos();
             writeFailure = null;
             LOG.info("watchdog {} opened{}", config.device(), timeoutSeconds().isPresent()
                     ? " (timeout " + timeoutSeconds().getAsInt() + " s)" : "");
@@ -109,12 +133,14 @@ public final class DeviceWatchdog implements LeaderFence {
         }
     }
 
-    private void write(byte[] bytes) {
+    private boolean write(byte[] bytes) {
         try {
             open.write(ByteBuffer.wrap(bytes));
+            return true;
         } catch (IOException e) {
             writeFailure = "cannot write to " + config.device() + ": " + e.getMessage();
             LOG.error("{}", writeFailure);
+            return false;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.regent.agent.fence;
 
 import io.regent.common.config.HaConfig;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -42,6 +43,11 @@ public final class Fences implements LeaderFence {
                 LOG.error("fence {} failed: {}", fence, e.getMessage());
             }
         }
+    }
+
+    @Override
+    public Optional<Duration> resetsMachineIn() {
+        return fences.stream().map(LeaderFence::resetsMachineIn).flatMap(Optional::stream).min(Duration::compareTo);
     }
 
     @Override

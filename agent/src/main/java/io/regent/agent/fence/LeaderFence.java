@@ -1,6 +1,7 @@
 package io.regent.agent.fence;
 
 import io.regent.common.config.HaConfig;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,15 @@ public interface LeaderFence extends AutoCloseable {
 
     /** Carries out this cycle's order; never throws (a failure is logged, and shows in {@link #refusal}). */
     void apply(FenceOrder order, HaConfig config);
+
+    /**
+     * How long until this fence resets the whole machine unless it is fed again (an armed watchdog device);
+     * empty when it resets nothing. A leader riding out an etcd outage on its lease must stop before then:
+     * a reset takes every service on the host down, not just PostgreSQL.
+     */
+    default Optional<Duration> resetsMachineIn() {
+        return Optional.empty();
+    }
 
     /**
      * The agent stops cleanly with PostgreSQL stopped: stand down (disarm, release the device, end the

@@ -146,7 +146,7 @@ public final class HaLoop implements AutoCloseable {
             local = local.withStoreUnreachable();
         }
         long failsafeSentAt = clock.nanos();
-        local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(leaseRemaining());
+        local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(writableWithoutRenewal());
         Decision decision = Decider.decide(view, local, config);
         failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
                 ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
@@ -165,7 +165,7 @@ public final class HaLoop implements AutoCloseable {
             storeWasReachable = false;
             local = local.withStoreUnreachable();
             failsafeSentAt = clock.nanos();
-            local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(leaseRemaining());
+            local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(writableWithoutRenewal());
             decision = Decider.decide(view, local, config);
             failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
                     ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
@@ -351,6 +351,12 @@ public final class HaLoop implements AutoCloseable {
             return Duration.ofNanos(Math.max(0, failsafeValidUntilNanos - clock.nanos()));
         }
         return leaseRemaining();
+    }
+
+    /** How long this member may stay primary without renewing: its lease, or less if a watchdog would reset the host first. */
+    private Duration writableWithoutRenewal() {
+        Duration lease = leaseRemaining();
+        return fence.resetsMachineIn().filter(reset -> reset.compareTo(lease) < 0).orElse(lease);
     }
 
     private Duration leaseRemaining() {

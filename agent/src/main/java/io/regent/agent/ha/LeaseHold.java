@@ -13,6 +13,9 @@ import java.time.Duration;
  * a stall of a second or two on a loaded host) into a failover. The price of waiting is paid only in a real
  * partition with asynchronous replication: the cut-off primary acknowledges writes for one attempt longer,
  * and those are lost when the majority promotes; with synchronous replication they are not acknowledged.
+ *
+ * <p>The time it counts on is the lease's, cut short by an armed watchdog device: kept alive only after a
+ * renewal, the device would reset the whole host before the lease ends.
  */
 final class LeaseHold {
 

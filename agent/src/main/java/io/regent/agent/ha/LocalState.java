@@ -17,7 +17,8 @@ import java.util.Optional;
  * @param pg               the probe result, when PostgreSQL accepted a connection
  * @param job              a long operation in progress (or a back-off after one failed)
  * @param storeReachable   the lease keepalive and the snapshot read both succeeded this cycle
- * @param leaseRemaining   how long the member lease is certainly still valid (zero if unknown)
+ * @param leaseRemaining   how long the member lease is certainly still valid (zero if unknown); less when an
+ *                         armed watchdog device would reset the host before it ends
  * @param leaderless       since when the agent has seen no leader; empty while a leader exists
  * @param receiverDownFor  how long a standby with an upstream configured has not been streaming (zero
  *                         while it streams, and for a primary)

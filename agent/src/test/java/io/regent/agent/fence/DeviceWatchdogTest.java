@@ -27,6 +27,7 @@ class DeviceWatchdogTest {
     Path dir;
     private Path device;
     private Path sysfs;
+    private long nanos;
 
     @BeforeEach
     void standIns() throws Exception {
@@ -41,7 +42,7 @@ class DeviceWatchdogTest {
     }
 
     private DeviceWatchdog watchdog(WatchdogMode mode) {
-        return new DeviceWatchdog(new WatchdogConfig(mode, device, 5), sysfs);
+        return new DeviceWatchdog(new WatchdogConfig(mode, device, 5), sysfs, () -> nanos);
     }
 
     private String written() throws Exception {
@@ -63,6 +64,40 @@ class DeviceWatchdogTest {
         watchdog.apply(new FenceOrder.Disarm(), HA);
         watchdog.close();
         assertThat(written()).as("closed once").isEqualTo("11V");
+    }
+
+    @Test
+    void countsDownToTheResetFromTheLastKeepaliveWhileOpen() throws Exception {
+        DeviceWatchdog watchdog = watchdog(WatchdogMode.AUTOMATIC);
+        assertThat(watchdog.resetsMachineIn()).as("before it is opened").isEmpty();
+
+        watchdog.apply(ARM_FULL_LEASE, HA);
+        nanos += Duration.ofMillis(2_500).toNanos();
+        assertThat(watchdog.resetsMachineIn()).contains(Duration.ofMillis(1_500));
+
+        watchdog.apply(new FenceOrder.Arm(Duration.ofMillis(9_500)), HA);
+        assertThat(watchdog.resetsMachineIn()).as("a keepalive restarts the timeout (4 s)").contains(Duration.ofSeconds(4));
+
+        nanos += Duration.ofSeconds(1).toNanos();
+        watchdog.apply(new FenceOrder.Arm(Duration.ofMillis(7_000)), HA);
+        assertThat(written()).as("the last keepalive would have outlived the lease").isEqualTo("11");
+        assertThat(watchdog.resetsMachineIn()).contains(Duration.ofSeconds(3));
+
+        nanos += Duration.ofSeconds(5).toNanos();
+        assertThat(watchdog.resetsMachineIn()).contains(Duration.ZERO);
+        watchdog.apply(new FenceOrder.Disarm(), HA);
+        assertThat(watchdog.resetsMachineIn()).as("closed").isEmpty();
+    }
+
+    @Test
+    void aDeviceWhoseTimeoutCannotBeReadMayResetAtAnyTime() throws Exception {
+        Files.delete(sysfs.resolve("watchdog0/timeout"));
+        DeviceWatchdog watchdog = watchdog(WatchdogMode.AUTOMATIC);
+
+        watchdog.apply(ARM_FULL_LEASE, HA);
+
+        assertThat(written()).isEqualTo("1");
+        assertThat(watchdog.resetsMachineIn()).contains(Duration.ZERO);
     }
 
     @Test
