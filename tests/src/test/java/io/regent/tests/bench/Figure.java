@@ -18,6 +18,8 @@ public enum Figure {
     WRITES_RESUMED("standby restarted → writes acknowledged again (strict)", Unit.MILLIS),
     PROMOTED_WITHOUT_QUORUM("promotions while too few quorum members could be heard from (1 yes, 0 no)", Unit.COUNT),
     QUORUM_BACK_TO_PRIMARY("missing quorum member restarted → new primary answers /primary", Unit.MILLIS),
+    QUORUM_HEARD("missing quorum member restarted → its member key shows it running (heard from)", Unit.MILLIS),
+    HEARD_TO_PRIMARY("missing quorum member heard from → new primary answers /primary", Unit.MILLIS),
     QUORUM_BACK_TO_FIRST_WRITE("missing quorum member restarted → first acknowledged write on the new primary",
             Unit.MILLIS),
     STANDBYS_NOT_FOLLOWING("standbys not streaming from the new primary within 30 s", Unit.COUNT),
