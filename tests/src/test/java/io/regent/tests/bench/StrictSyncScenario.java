@@ -60,8 +60,8 @@ final class StrictSyncScenario extends SyncHostLossScenario {
         figures.put(Figure.ACKED_WITH_NO_STANDBY, acked);
         figures.note("no_standby", "both standbys' hosts killed for " + context.ttl().toSeconds() + " s: " + acked
                 + " writes acknowledged after the first " + IN_FLIGHT_GRACE.toMillis() + " ms (" + inFlight + " within them), "
-                + failed + " inserts failed or timed out; primaries meanwhile " + names(cluster.primaries()) + ", sync key "
-                + cluster.clusterView().sync().map(SyncState::standbysByName).map(Object::toString).orElse("absent"));
+                + failed + " inserts failed or timed out; primaries at its end " + names(cluster.primaries()) + ", sync key "
+                + syncKey(cluster));
 
         AgentProcess returning = standbys.get(0);
         returning.start();
@@ -75,6 +75,14 @@ final class StrictSyncScenario extends SyncHostLossScenario {
         synchronousStandby(sync.standbysByName().get(0), figures);
         figures.note("sync_after_return", "the sync key names " + sync.standbysByName() + "; " + returning.name()
                 + " returned first");
+    }
+
+    private static String syncKey(RegentCluster cluster) {
+        try {
+            return cluster.clusterView().sync().map(SyncState::standbysByName).map(Object::toString).orElse("absent");
+        } catch (RuntimeException e) {
+            return "unread (etcd did not answer: " + e.getMessage() + ")";
+        }
     }
 
     private static String names(List<AgentProcess> nodes) {
