@@ -61,13 +61,15 @@ class HostLossScenario implements BenchScenario {
         RunFigures figures = new RunFigures();
         AgentProcess old = Measurements.awaitSteady(cluster);
         beforeWriting(cluster, old, figures);
-        List<AgentProcess> standbyNodes = Measurements.othersThan(cluster, old);
-        int oldTimeline = old.timeline();
-        int oldPort = old.pgPort();
-        Map<String, Instant> started = Measurements.postmasterStartTimes(standbyNodes);
 
         try (SplitBrainChecker checker = SplitBrainChecker.start(cluster); Writer writer = Writer.start(cluster)) {
             writer.awaitAcknowledged(50, Measurements.scaled(Duration.ofSeconds(30)));
+            beforeFault(context, cluster, old, writer, figures);
+            long steady = System.nanoTime();
+            List<AgentProcess> standbyNodes = Measurements.othersThan(cluster, old);
+            int oldTimeline = old.timeline();
+            int oldPort = old.pgPort();
+            Map<String, Instant> started = Measurements.postmasterStartTimes(standbyNodes);
             try (StreamWatch streams = StreamWatch.start(standbyNodes,
                     (node, r) -> r.streaming() && r.senderPort() != oldPort && r.timeline() > oldTimeline);
                  PrimaryWatch primaries = PrimaryWatch.start(standbyNodes);
@@ -103,7 +105,7 @@ class HostLossScenario implements BenchScenario {
                 afterFailover(context, cluster, old, primary, figures);
 
                 writer.stop();
-                figures.put(Figure.LONGEST_GAP, writer.longestGap());
+                figures.put(Figure.LONGEST_GAP, Measurements.longestGapSince(writer, steady));
                 Measurements.standbysRestarted(followers, started, figures);
                 Measurements.acknowledgedWritesLost(writer, primary, figures);
                 Measurements.staleWrites(writer, primary, promoted, figures);
@@ -115,6 +117,14 @@ class HostLossScenario implements BenchScenario {
 
     /** What a subclass sets up on the steady cluster before the writer starts. */
     void beforeWriting(RegentCluster cluster, AgentProcess primary, RunFigures figures) throws Exception {
+    }
+
+    /**
+     * What a subclass does to the steady cluster with the writer and the split-brain checker running, before
+     * the primary's host is lost; every node must be up and streaming again when it returns.
+     */
+    void beforeFault(BenchContext context, RegentCluster cluster, AgentProcess primary, Writer writer, RunFigures figures)
+            throws Exception {
     }
 
     /** What a subclass measures once the new primary is up and followed, with the writer still running. */

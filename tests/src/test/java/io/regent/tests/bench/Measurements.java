@@ -84,6 +84,21 @@ final class Measurements {
         }
     }
 
+    /**
+     * The longest time between two consecutive acknowledgements where the later came after {@code nanos}:
+     * how long writes were unavailable from then on (the gap that straddles it included).
+     */
+    static Duration longestGapSince(Writer writer, long nanos) {
+        List<Writer.Ack> acks = writer.acknowledged();
+        long longest = 0;
+        for (int i = 1; i < acks.size(); i++) {
+            if (acks.get(i).nanos() > nanos) {
+                longest = Math.max(longest, acks.get(i).nanos() - acks.get(i - 1).nanos());
+            }
+        }
+        return Duration.ofNanos(longest);
+    }
+
     /** Writes the writer had acknowledged by another node than {@code primary} after it was up. */
     static void staleWrites(Writer writer, AgentProcess primary, long primaryUpNanos, RunFigures figures) {
         long stale = writer.acknowledged().stream()

@@ -19,6 +19,8 @@ final class Scenarios {
     static {
         add(new HostLossScenario("host-loss", 2));
         add(new SyncHostLossScenario());
+        add(new StrictSyncScenario());
+        add(new QuorumHostLossScenario());
         add(new PostgresCrashScenario());
         add(new AgentHangScenario());
         add(new SwitchoverScenario());
@@ -41,7 +43,8 @@ final class Scenarios {
             "scaling", List.of("host-loss", "scaling-4", "scaling-6"),
             "footprint", List.of("footprint-3", "footprint-7", "footprint-3-fast"),
             "partition", List.of("partition-primary", "partition-standby"),
-            "etcd", List.of("etcd-member-loss", "etcd-quorum-loss", "etcd-quorum-loss-failsafe"));
+            "etcd", List.of("etcd-member-loss", "etcd-quorum-loss", "etcd-quorum-loss-failsafe"),
+            "sync", List.of("sync-host-loss", "sync-strict", "quorum-host-loss"));
 
     /**
      * --quick: every scenario but scaling-4 (the scaling series keeps its ends, 2 and 6 standbys),
