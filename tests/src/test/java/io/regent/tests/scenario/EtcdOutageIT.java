@@ -66,13 +66,16 @@ class EtcdOutageIT {
                 writer.awaitAckAfter(lost + FAULT.toNanos(), primary, Duration.ofSeconds(10));
                 etcd.awaitHealthy(Duration.ofSeconds(30));
             }
-            etcd.pauseMember(0);
+            // a follower: etcd 3.4.23 (Debian's) has etcd-io/etcd#15247, a raft leader hung for longer than the ttl
+            // revokes every lease when it resumes, before it learns it was deposed (fixed upstream by #16822, in 3.4 by #17465)
+            int hung = (etcd.raftLeader() + 1) % etcd.size();
+            etcd.pauseMember(hung);
             try {
-                Failover.assertHoldsFor(primary.name() + " leads and takes writes with etcd member 0 hanging", FAULT,
+                Failover.assertHoldsFor(primary.name() + " leads and takes writes with etcd member " + hung + " hanging", FAULT,
                         () -> primary.httpStatus("/primary") == 200 && primary.isWritable());
-                assertListedAsPrimary(primary, "etcd member 0 hanging");
+                assertListedAsPrimary(primary, "etcd member " + hung + " hanging");
             } finally {
-                etcd.resumeMember(0);
+                etcd.resumeMember(hung);
             }
             long resumed = System.nanoTime();
             etcd.awaitHealthy(Duration.ofSeconds(30));
