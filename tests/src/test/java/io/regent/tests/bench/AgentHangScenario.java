@@ -54,6 +54,7 @@ final class AgentHangScenario implements BenchScenario {
         goals.put(Figure.STALE_WRITES_DIRECT, "0");
         goals.put(Figure.SPLIT_BRAIN, "0");
         goals.put(Figure.FENCED_BEFORE_PROMOTION, "> 0");
+        goals.put(Figure.HEAL_CONVERGED, "no operator action");
         return goals;
     }
 
@@ -127,6 +128,7 @@ final class AgentHangScenario implements BenchScenario {
                     figures.put(Figure.FENCED_BEFORE_PROMOTION, Duration.ofNanos(promoted - lastWritable.lastWritable()));
                 }
                 Measurements.following(streams, followers, streamed, fault, promoted, figures);
+                rejoined(old, primary, oldTimeline, resumed, figures);
             }
             writer.stop();
             direct.stop();
@@ -141,6 +143,21 @@ final class AgentHangScenario implements BenchScenario {
             Measurements.splitBrain(checker, figures);
         }
         return figures;
+    }
+
+    /** The fault heals with SIGCONT: converged once the old primary streams from the new one on its timeline. */
+    private static void rejoined(AgentProcess old, AgentProcess primary, int oldTimeline, long resumed, RunFigures figures) {
+        int port = primary.pgPort();
+        try (StreamWatch watch = StreamWatch.start(List.of(old),
+                (node, r) -> r.streaming() && r.senderPort() == port && r.timeline() > oldTimeline)) {
+            Long streaming = watch.await(List.of(old), Measurements.scaled(OldPrimaryRejoinScenario.REJOIN_BOUND)).get(old.name());
+            if (streaming != null) {
+                figures.putBetween(Figure.HEAL_CONVERGED, resumed, streaming);
+            } else {
+                figures.note("heal_converged", old.name() + " not streaming from " + primary.name() + " within "
+                        + OldPrimaryRejoinScenario.REJOIN_BOUND + " of SIGCONT (last WAL receiver row " + watch.lastSeen(old) + ")");
+            }
+        }
     }
 
     /** When the hung primary was last seen writable while its agent was stopped. */
