@@ -49,11 +49,14 @@ class SynchronousReplicationIT {
         Regentctl.run(Regentctl.against(etcd, cluster, "edit-config", "--set", "synchronous_mode=on", "--force"));
         SyncState sync = awaitSync(old, 1);
         AgentProcess synchronous = cluster.node(sync.standbysByName().get(0));
-        assertThat(synchronous.httpStatus("/sync")).as("/sync on the synchronous standby").isEqualTo(200);
+        // each agent answers /sync and /async from the key as of its own last cycle: allow it one
+        Failover.await("/sync answering 200 on the synchronous standby " + synchronous.name(), Duration.ofSeconds(5),
+                () -> synchronous.httpStatus("/sync") == 200);
         assertThat(old.queryValue("SELECT sync_state FROM pg_stat_replication WHERE application_name = '"
                 + synchronous.name() + "'")).isEqualTo("sync");
         AgentProcess asynchronous = Failover.othersThan(cluster, old, synchronous).get(0);
-        assertThat(asynchronous.httpStatus("/async")).as("/async on the other standby").isEqualTo(200);
+        Failover.await("/async answering 200 on the other standby " + asynchronous.name(), Duration.ofSeconds(5),
+                () -> asynchronous.httpStatus("/async") == 200);
 
         try (SplitBrainChecker checker = SplitBrainChecker.start(cluster); Writer writer = Writer.start(cluster)) {
             writer.awaitAcknowledged(100, Failover.REPLICATION);
