@@ -84,6 +84,8 @@ class HaproxyIT {
         } finally {
             haproxy.close();
         }
+        // kept when the test fails: its log shows which server HAProxy sent the client to
+        EtcdServerExtension.deleteRecursively(dir);
     }
 
     private static String config(int port, List<AgentProcess> nodes) {
