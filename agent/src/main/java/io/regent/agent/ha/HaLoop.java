@@ -145,15 +145,10 @@ public final class HaLoop implements AutoCloseable {
             storeWasReachable = false;
             local = local.withStoreUnreachable();
         }
-        long failsafeSentAt = clock.nanos();
-        local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(writableWithoutRenewal());
-        Decision decision = Decider.decide(view, local, config);
-        failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
-                ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
-        logReason(decision);
-        FenceOrder fenceOrder = Fencing.order(view, local, lastLease == null ? 0 : lastLease.leaseId(), fenceRemaining(decision),
-                decision);
-        fence.apply(fenceOrder, config);
+        Decided decided = decideAndFence(view, local, config);
+        local = decided.local();
+        Decision decision = decided.decision();
+        FenceOrder fenceOrder = decided.fenceOrder();
         boolean executed = false;
         try {
             executor.execute(decision, view, local, config);
@@ -163,15 +158,10 @@ public final class HaLoop implements AutoCloseable {
             // lease finding out; decide again now, with etcd unreachable (a leader demotes)
             LOG.warn("{} failed: {}; deciding again with etcd unreachable", decision.getClass().getSimpleName(), e.getMessage());
             storeWasReachable = false;
-            local = local.withStoreUnreachable();
-            failsafeSentAt = clock.nanos();
-            local = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(writableWithoutRenewal());
-            decision = Decider.decide(view, local, config);
-            failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
-                    ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
-            logReason(decision);
-            fence.apply(Fencing.order(view, local, lastLease == null ? 0 : lastLease.leaseId(), fenceRemaining(decision),
-                    decision), config);
+            decided = decideAndFence(view, local.withStoreUnreachable(), config);
+            local = decided.local();
+            decision = decided.decision();
+            fenceOrder = decided.fenceOrder();
             executed = execute(decision, view, local, config);
         } catch (RuntimeException e) {
             LOG.error("{} failed: {}", decision.getClass().getSimpleName(), e.getMessage());
@@ -192,6 +182,27 @@ public final class HaLoop implements AutoCloseable {
             signal.wake();
         }
         return config;
+    }
+
+    /** What one decision was taken on, and the fence order that went with it. */
+    private record Decided(LocalState local, Decision decision, FenceOrder fenceOrder) {
+    }
+
+    /**
+     * Gathers the failsafe input, reads the lease's remaining time again (the cycle's calls used some of it),
+     * decides, and arms or disarms the fences before anything is carried out.
+     */
+    private Decided decideAndFence(ClusterView view, LocalState local, HaConfig config) {
+        long failsafeSentAt = clock.nanos();
+        LocalState ready = local.withFailsafe(gatherFailsafe(view, local, config)).withLeaseRemaining(writableWithoutRenewal());
+        Decision decision = Decider.decide(view, ready, config);
+        failsafeValidUntilNanos = decision instanceof Decision.KeepLeadingInFailsafe
+                ? failsafeSentAt + config.ttlDuration().toNanos() : 0;
+        logReason(decision);
+        FenceOrder order = Fencing.order(view, ready, lastLease == null ? 0 : lastLease.leaseId(), fenceRemaining(decision),
+                decision);
+        fence.apply(order, config);
+        return new Decided(ready, decision, order);
     }
 
     private boolean execute(Decision decision, ClusterView view, LocalState local, HaConfig config) {
